@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Analysis targets are compiled with optimisation even in debug builds: their DSP loops are 20–50× slower
+/// unoptimised, which would make `swift test` (a debug build) spend minutes decoding the samples.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "Debrief",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "debrief", targets: ["debrief"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C shim over FFmpeg 5.1 (headers only).
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswresample-dev", "libswscale-dev"])]
+        ),
+        // Shared value types, competency models (YAML), the report.
+        .target(name: "DebriefModel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The only code that touches FFmpeg.
+        .target(name: "MediaDecoding", dependencies: ["CFFmpeg", "DebriefModel"]),
+        // Pure analysis: buffers in, values out.
+        .target(name: "Prosody", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
+        .target(name: "Vision", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
+        .target(name: "Transcripts", dependencies: ["DebriefModel"]),
+        .target(name: "Scoring", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
+        // Composition of one recording's analysis.
+        .target(name: "Pipeline", dependencies: [
+            "DebriefModel", "MediaDecoding", "Prosody", "Vision", "Transcripts", "Scoring",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Report → HTML / text, escaping by default (pure).
+        .target(name: "Rendering", dependencies: ["DebriefModel"]),
+        // Storage protocols and drivers.
+        .target(name: "Store", dependencies: ["DebriefModel"]),
+        .target(name: "StoreSQLite", dependencies: ["Store", "DebriefModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Edges.
+        .target(name: "Service", dependencies: [
+            "Pipeline", "Store", "DebriefModel",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "Web", dependencies: [
+            "Store", "DebriefModel", "Rendering",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .executableTarget(name: "debrief", dependencies: [
+            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "DebriefModel", "Rendering",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["DebriefModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "DebriefModelTests", dependencies: ["DebriefModel", "TestSupport"]),
+        .testTarget(name: "MediaDecodingTests", dependencies: ["MediaDecoding", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "ProsodyTests", dependencies: ["Prosody", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "VisionTests", dependencies: ["Vision", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DebriefModel", "Rendering", "TestSupport"]),
+        .testTarget(name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "Store", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: [
+            "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

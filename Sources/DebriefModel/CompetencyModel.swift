@@ -1,0 +1,331 @@
+import Yams
+
+/// A job's competency model: what the interview should show, and how much each part weighs.
+///
+/// Loaded from one YAML file per job in `Models/`. The skeleton keys (`id`, `version`, `title`, `dimensions[].{id,
+/// name, weight, keywords.{en,zh}}`) are a contract; later keys are added, never renamed.
+public struct CompetencyModel: Sendable, Codable, Equatable {
+    public var id: String
+    public var version: Int
+    public var title: String
+    public var titleZh: String?
+    public var dimensions: [Dimension]
+    /// Score thresholds, highest first. The first level whose `min` the overall score reaches is the candidate's.
+    public var levels: [Level]
+
+    public struct Dimension: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var nameZh: String?
+        public var weight: Double
+        /// Keywords per language (`en`, `zh`), matched on normalised text.
+        public var keywords: [String: [String]]
+
+        public init(id: String, name: String, nameZh: String? = nil, weight: Double, keywords: [String: [String]]) {
+            self.id = id
+            self.name = name
+            self.nameZh = nameZh
+            self.weight = weight
+            self.keywords = keywords
+        }
+    }
+
+    public struct Level: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var nameZh: String
+        public var min: Double
+        /// The next step HR should take at this level, in plain words.
+        public var recommendation: String
+
+        public init(id: String, name: String, nameZh: String, min: Double, recommendation: String) {
+            self.id = id
+            self.name = name
+            self.nameZh = nameZh
+            self.min = min
+            self.recommendation = recommendation
+        }
+    }
+
+    /// Levels used when a model gives none (优秀/良好/一般/不合格).
+    public static let defaultLevels: [Level] = [
+        Level(id: "excellent", name: "Excellent", nameZh: "优秀", min: 80,
+              recommendation: "Strong evidence across the job's competencies: advance to the next round."),
+        Level(id: "good", name: "Good", nameZh: "良好", min: 60,
+              recommendation: "Solid evidence: advance, and probe the weaker competencies in the next round."),
+        Level(id: "fair", name: "Fair", nameZh: "一般", min: 40,
+              recommendation: "Partial evidence: review the recording before deciding; consider a follow-up interview."),
+        Level(id: "poor", name: "Poor", nameZh: "不合格", min: 0,
+              recommendation: "Little evidence of the job's competencies in this interview: review before rejecting."),
+    ]
+
+    public init(id: String, version: Int, title: String, titleZh: String? = nil, dimensions: [Dimension],
+                levels: [Level] = CompetencyModel.defaultLevels) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.titleZh = titleZh
+        self.dimensions = dimensions
+        self.levels = levels
+    }
+
+    /// The level an overall score falls in.
+    public func level(for score: Double) -> Level {
+        levels.first { score >= $0.min } ?? levels[levels.count - 1]
+    }
+}
+
+/// Why a competency model could not be loaded, with the file, line and key at fault.
+public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let syntax = Code(rawValue: "syntax")
+        public static let missingKey = Code(rawValue: "missing-key")
+        public static let wrongType = Code(rawValue: "wrong-type")
+        public static let invalidValue = Code(rawValue: "invalid-value")
+        public static let unknownModel = Code(rawValue: "unknown-model")
+        public static let unreadable = Code(rawValue: "unreadable")
+    }
+
+    public var code: Code
+    public var file: String
+    public var line: Int?
+    public var key: String?
+    public var reason: String
+
+    public init(code: Code, file: String, line: Int? = nil, key: String? = nil, reason: String) {
+        self.code = code
+        self.file = file
+        self.line = line
+        self.key = key
+        self.reason = reason
+    }
+
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let key { return "\(location): \(key): \(reason)" }
+        return "\(location): \(reason)"
+    }
+}
+
+extension CompetencyModel {
+    /// Parses and validates a model from YAML text.
+    /// - Parameters:
+    ///   - yaml: the file's contents.
+    ///   - file: the path shown in error messages.
+    /// - Throws: `ModelError` naming the file, line and key of the first problem.
+    public static func parse(yaml: String, file: String) throws(ModelError) -> CompetencyModel {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ModelError(code: .syntax, file: file, reason: "the file is empty")
+            }
+            root = node
+        } catch let error as ModelError {
+            throw error
+        } catch let error as YamlError {
+            throw ModelError(code: .syntax, file: file, line: error.line, reason: "malformed YAML: \(error.problem)")
+        } catch {
+            throw ModelError(code: .syntax, file: file, reason: "malformed YAML: \(error)")
+        }
+        let reader = NodeReader(file: file)
+        let top = try reader.mapping(root, key: "(top level)")
+        let id = try reader.identifier(top, "id")
+        let version = try reader.int(top, "version")
+        guard version >= 1 else {
+            throw reader.error(.invalidValue, top["version"], "version", "must be a positive integer, found \(version)")
+        }
+        let title = try reader.string(top, "title")
+        let titleZh = try reader.optionalString(top, "titleZh")
+        let dimensionNodes = try reader.sequence(top, "dimensions")
+        guard !dimensionNodes.isEmpty else {
+            throw reader.error(.invalidValue, top["dimensions"], "dimensions", "must list at least one dimension")
+        }
+        var dimensions: [Dimension] = []
+        var seen = Set<String>()
+        for (index, node) in dimensionNodes.enumerated() {
+            let path = "dimensions[\(index)]"
+            let map = try reader.mapping(node, key: path)
+            let dimensionID = try reader.identifier(map, "id", path: path)
+            guard seen.insert(dimensionID).inserted else {
+                throw reader.error(.invalidValue, map["id"], "\(path).id", "duplicate dimension id '\(dimensionID)'")
+            }
+            let weight = try reader.double(map, "weight", path: path)
+            guard weight.isFinite, weight > 0, weight <= 1 else {
+                throw reader.error(.invalidValue, map["weight"], "\(path).weight", "must be in (0, 1], found \(weight)")
+            }
+            let keywordMap = try reader.mapping(map, "keywords", path: path)
+            var keywords: [String: [String]] = [:]
+            for language in ["en", "zh"] {
+                let list = try reader.stringList(keywordMap, language, path: "\(path).keywords")
+                guard !list.isEmpty else {
+                    throw reader.error(.invalidValue, keywordMap[language], "\(path).keywords.\(language)",
+                                       "must list at least one keyword")
+                }
+                keywords[language] = list
+            }
+            dimensions.append(Dimension(
+                id: dimensionID,
+                name: try reader.string(map, "name", path: path),
+                nameZh: try reader.optionalString(map, "nameZh", path: path),
+                weight: weight,
+                keywords: keywords))
+        }
+        let weightSum = dimensions.reduce(0) { $0 + $1.weight }
+        guard abs(weightSum - 1) <= 0.001 else {
+            throw reader.error(.invalidValue, top["dimensions"], "dimensions",
+                               "weights must sum to 1, they sum to \(weightSum.formatted3)")
+        }
+        var levels = defaultLevels
+        if let levelNodes = try reader.optionalSequence(top, "levels") {
+            levels = try levelNodes.enumerated().map { (index, node) throws(ModelError) -> Level in
+                let path = "levels[\(index)]"
+                let map = try reader.mapping(node, key: path)
+                let min = try reader.double(map, "min", path: path)
+                guard (0...100).contains(min) else {
+                    throw reader.error(.invalidValue, map["min"], "\(path).min", "must be within 0…100, found \(min)")
+                }
+                return Level(id: try reader.identifier(map, "id", path: path),
+                             name: try reader.string(map, "name", path: path),
+                             nameZh: try reader.string(map, "nameZh", path: path),
+                             min: min,
+                             recommendation: try reader.string(map, "recommendation", path: path))
+            }
+            guard !levels.isEmpty else {
+                throw reader.error(.invalidValue, top["levels"], "levels", "must list at least one level")
+            }
+            guard zip(levels, levels.dropFirst()).allSatisfy({ $0.min > $1.min }), levels.last?.min == 0 else {
+                throw reader.error(.invalidValue, top["levels"], "levels",
+                                   "must be ordered by strictly decreasing min and end with min 0")
+            }
+        }
+        return CompetencyModel(id: id, version: version, title: title, titleZh: titleZh,
+                               dimensions: dimensions, levels: levels)
+    }
+}
+
+extension Double {
+    var formatted3: String {
+        let scaled = (self * 1000).rounded() / 1000
+        return String(scaled)
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    var problem: String {
+        switch self {
+        case let .scanner(context, problem, _, _), let .parser(context, problem, _, _),
+             let .composer(context, problem, _, _):
+            return (context.map { "\($0.text) " } ?? "") + problem
+        case let .reader(problem, _, _, _): return problem
+        default: return "\(self)"
+        }
+    }
+}
+
+/// Reads typed values out of a composed YAML tree, turning every mismatch into a `ModelError` with its line.
+struct NodeReader {
+    let file: String
+
+    func error(_ code: ModelError.Code, _ node: Node?, _ key: String, _ reason: String) -> ModelError {
+        ModelError(code: code, file: file, line: node?.mark?.line, key: key, reason: reason)
+    }
+
+    func mapping(_ node: Node, key: String) throws(ModelError) -> Node.Mapping {
+        guard let map = node.mapping else {
+            throw error(.wrongType, node, key, "expected a mapping of keys to values")
+        }
+        return map
+    }
+
+    private func required(_ map: Node.Mapping, _ key: String, path: String?) throws(ModelError) -> Node {
+        guard let node = map[key] else {
+            let full = path.map { "\($0).\(key)" } ?? key
+            throw ModelError(code: .missingKey, file: file, line: map.mark?.line, key: full, reason: "is required")
+        }
+        return node
+    }
+
+    private func full(_ key: String, _ path: String?) -> String { path.map { "\($0).\(key)" } ?? key }
+
+    func mapping(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> Node.Mapping {
+        try mapping(try required(map, key, path: path), key: full(key, path))
+    }
+
+    func string(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> String {
+        let node = try required(map, key, path: path)
+        guard let scalar = node.scalar else { throw error(.wrongType, node, full(key, path), "expected text") }
+        let text = scalar.string.trimmingWhitespace
+        guard !text.isEmpty else { throw error(.invalidValue, node, full(key, path), "must not be empty") }
+        return text
+    }
+
+    func optionalString(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> String? {
+        guard map[key] != nil else { return nil }
+        return try string(map, key, path: path)
+    }
+
+    func identifier(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> String {
+        let value = try string(map, key, path: path)
+        let allowed = value.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
+        guard allowed else {
+            throw error(.invalidValue, map[key], full(key, path),
+                        "must use only lowercase letters, digits, '-' and '_', found '\(value)'")
+        }
+        return value
+    }
+
+    func int(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> Int {
+        let node = try required(map, key, path: path)
+        guard let value = node.int else { throw error(.wrongType, node, full(key, path), "expected an integer") }
+        return value
+    }
+
+    func double(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> Double {
+        let node = try required(map, key, path: path)
+        if let value = node.float { return value }
+        if let value = node.int { return Double(value) }
+        throw error(.wrongType, node, full(key, path), "expected a number")
+    }
+
+    func sequence(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> [Node] {
+        let node = try required(map, key, path: path)
+        guard let items = node.sequence else { throw error(.wrongType, node, full(key, path), "expected a list") }
+        return Array(items)
+    }
+
+    func optionalSequence(_ map: Node.Mapping, _ key: String) throws(ModelError) -> [Node]? {
+        guard map[key] != nil else { return nil }
+        return try sequence(map, key)
+    }
+
+    func stringList(_ map: Node.Mapping, _ key: String, path: String) throws(ModelError) -> [String] {
+        try sequence(map, key, path: path).enumerated().map { (index, node) throws(ModelError) -> String in
+            guard let scalar = node.scalar, !scalar.string.trimmingWhitespace.isEmpty else {
+                throw error(.wrongType, node, "\(path).\(key)[\(index)]", "expected non-empty text")
+            }
+            return scalar.string.trimmingWhitespace
+        }
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing whitespace and newlines.
+    public var trimmingWhitespace: String {
+        let scalars = String(self).unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}

@@ -1,0 +1,283 @@
+/// The assessment report: one versioned JSON document per analysed recording.
+///
+/// Paths in this document are a contract other tools read: add freely, rename never. A report is a pure function
+/// of its inputs (recording bytes, transcript, model id+version, pipeline version): it carries no wall-clock time,
+/// so the same inputs always give the same report.
+public struct Report: Sendable, Codable, Equatable {
+    /// Bumped only when an existing path changes meaning.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var pipelineVersion: String
+    public var recording: Recording
+    public var model: ModelRef
+    public var candidate: String?
+    public var prosody: ProsodySummary?
+    public var visual: VisualSummary?
+    public var transcript: TranscriptSummary
+    public var answers: [Answer]
+    public var competencies: [CompetencyScore]
+    public var overall: Overall
+    public var warnings: [String]
+
+    public init(schemaVersion: Int = Report.currentSchemaVersion, pipelineVersion: String, recording: Recording,
+                model: ModelRef, candidate: String?, prosody: ProsodySummary?, visual: VisualSummary?,
+                transcript: TranscriptSummary, answers: [Answer], competencies: [CompetencyScore],
+                overall: Overall, warnings: [String]) {
+        self.schemaVersion = schemaVersion
+        self.pipelineVersion = pipelineVersion
+        self.recording = recording
+        self.model = model
+        self.candidate = candidate
+        self.prosody = prosody
+        self.visual = visual
+        self.transcript = transcript
+        self.answers = answers
+        self.competencies = competencies
+        self.overall = overall
+        self.warnings = warnings
+    }
+
+    public struct Recording: Sendable, Codable, Equatable {
+        /// The file's name as dropped (no directories: reports are shared with people who need not see paths).
+        public var file: String
+        public var sha256: String
+        public var sizeBytes: Int64
+        public var durationSeconds: Double?
+        public var container: String?
+        public var audio: AudioStreamFacts?
+        public var video: VideoStreamFacts?
+
+        public init(file: String, sha256: String, sizeBytes: Int64, durationSeconds: Double?, container: String?,
+                    audio: AudioStreamFacts?, video: VideoStreamFacts?) {
+            self.file = file
+            self.sha256 = sha256
+            self.sizeBytes = sizeBytes
+            self.durationSeconds = durationSeconds
+            self.container = container
+            self.audio = audio
+            self.video = video
+        }
+    }
+
+    public struct ModelRef: Sendable, Codable, Equatable {
+        public var id: String
+        public var version: Int
+        public var title: String
+
+        public init(id: String, version: Int, title: String) {
+            self.id = id
+            self.version = version
+            self.title = title
+        }
+    }
+}
+
+/// A measured value with its unit and what it means, for descriptors shown to people.
+public struct Pauses: Sendable, Codable, Equatable {
+    /// Silent intervals of at least `minimumSeconds` between the first and the last speech.
+    public var count: Int
+    public var perMinute: Double
+    public var meanSeconds: Double?
+    public var longestSeconds: Double?
+    public var minimumSeconds: Double
+
+    public init(count: Int, perMinute: Double, meanSeconds: Double?, longestSeconds: Double?, minimumSeconds: Double) {
+        self.count = count
+        self.perMinute = perMinute
+        self.meanSeconds = meanSeconds
+        self.longestSeconds = longestSeconds
+        self.minimumSeconds = minimumSeconds
+    }
+}
+
+/// Delivery descriptors of the voice. They describe; they never weigh in a competency score.
+public struct ProsodySummary: Sendable, Codable, Equatable {
+    public var analysedSeconds: Double
+    /// Share of 10 ms frames above the recording's own silence threshold.
+    public var speechRatio: Double
+    public var phonationSeconds: Double
+    public var voicedFraction: Double
+    public var f0MedianHz: Double?
+    /// F0 statistics in semitones re 27.5 Hz over voiced frames.
+    public var f0MeanSemitones: Double?
+    public var f0SdSemitones: Double?
+    public var f0RangeSemitones: Double?
+    public var intensityMeanDb: Double?
+    public var intensitySdDb: Double?
+    public var silenceThresholdDb: Double?
+    public var pauses: Pauses
+    public var track: ProsodyTrack?
+
+    public init(analysedSeconds: Double, speechRatio: Double, phonationSeconds: Double, voicedFraction: Double,
+                f0MedianHz: Double?, f0MeanSemitones: Double?, f0SdSemitones: Double?, f0RangeSemitones: Double?,
+                intensityMeanDb: Double?, intensitySdDb: Double?, silenceThresholdDb: Double?, pauses: Pauses,
+                track: ProsodyTrack?) {
+        self.analysedSeconds = analysedSeconds
+        self.speechRatio = speechRatio
+        self.phonationSeconds = phonationSeconds
+        self.voicedFraction = voicedFraction
+        self.f0MedianHz = f0MedianHz
+        self.f0MeanSemitones = f0MeanSemitones
+        self.f0SdSemitones = f0SdSemitones
+        self.f0RangeSemitones = f0RangeSemitones
+        self.intensityMeanDb = intensityMeanDb
+        self.intensitySdDb = intensitySdDb
+        self.silenceThresholdDb = silenceThresholdDb
+        self.pauses = pauses
+        self.track = track
+    }
+}
+
+/// Frame-level prosody: frame i is centred at `startSeconds + i · hopSeconds`; `f0Hz` is 0 where unvoiced.
+public struct ProsodyTrack: Sendable, Codable, Equatable {
+    public var startSeconds: Double
+    public var hopSeconds: Double
+    public var f0Hz: [Float]
+    public var intensityDb: [Float]
+
+    public init(startSeconds: Double, hopSeconds: Double, f0Hz: [Float], intensityDb: [Float]) {
+        self.startSeconds = startSeconds
+        self.hopSeconds = hopSeconds
+        self.f0Hz = f0Hz
+        self.intensityDb = intensityDb
+    }
+}
+
+/// Picture descriptors and quality signals. They describe; they never weigh in a competency score.
+public struct VisualSummary: Sendable, Codable, Equatable {
+    public var framesAnalysed: Int
+    /// Frames sampled per second of video.
+    public var sampleRate: Double
+    /// Mean luma 0–1.
+    public var brightnessMean: Double
+    /// Mean RMS contrast of luma 0–1.
+    public var contrastMean: Double
+    /// Mean absolute luma change between consecutive samples, 0–1.
+    public var motionIndex: Double
+    public var track: VisualTrack?
+
+    public init(framesAnalysed: Int, sampleRate: Double, brightnessMean: Double, contrastMean: Double,
+                motionIndex: Double, track: VisualTrack?) {
+        self.framesAnalysed = framesAnalysed
+        self.sampleRate = sampleRate
+        self.brightnessMean = brightnessMean
+        self.contrastMean = contrastMean
+        self.motionIndex = motionIndex
+        self.track = track
+    }
+}
+
+public struct VisualTrack: Sendable, Codable, Equatable {
+    public var timesSeconds: [Double]
+    public var brightness: [Float]
+    public var motion: [Float]
+
+    public init(timesSeconds: [Double], brightness: [Float], motion: [Float]) {
+        self.timesSeconds = timesSeconds
+        self.brightness = brightness
+        self.motion = motion
+    }
+}
+
+public struct TranscriptSummary: Sendable, Codable, Equatable {
+    public var source: TranscriptSource
+    /// The transcript file's name, when it came from a file.
+    public var file: String?
+    public var language: Language
+    public var wordCount: Int
+    /// Words per minute over the span from the first to the last cue (Chinese counts characters as words).
+    public var wordsPerMinute: Double?
+    public var cues: [Cue]
+
+    public init(source: TranscriptSource, file: String?, language: Language, wordCount: Int,
+                wordsPerMinute: Double?, cues: [Cue]) {
+        self.source = source
+        self.file = file
+        self.language = language
+        self.wordCount = wordCount
+        self.wordsPerMinute = wordsPerMinute
+        self.cues = cues
+    }
+}
+
+public struct Answer: Sendable, Codable, Equatable {
+    public var index: Int
+    public var question: String?
+    public var start: Double
+    public var end: Double
+    public var language: Language
+    public var wordCount: Int
+
+    public init(index: Int, question: String?, start: Double, end: Double, language: Language, wordCount: Int) {
+        self.index = index
+        self.question = question
+        self.start = start
+        self.end = end
+        self.language = language
+        self.wordCount = wordCount
+    }
+}
+
+/// A quoted piece of the transcript that supports (or, when negated, does not support) a competency.
+public struct Evidence: Sendable, Codable, Equatable {
+    public var quote: String
+    public var keyword: String
+    public var answer: Int
+    public var start: Double
+    public var end: Double
+
+    public init(quote: String, keyword: String, answer: Int, start: Double, end: Double) {
+        self.quote = quote
+        self.keyword = keyword
+        self.answer = answer
+        self.start = start
+        self.end = end
+    }
+}
+
+public struct CompetencyScore: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var nameZh: String?
+    public var weight: Double
+    /// 0–100, or nil when there is not enough evidence to score (then `insufficientEvidence` says why).
+    public var score: Double?
+    public var insufficientEvidence: String?
+    public var evidence: [Evidence]
+    /// Mentions in a negated scope ("I never led…", "没有带过团队"): shown, never counted.
+    public var negatedEvidence: [Evidence]
+
+    public init(id: String, name: String, nameZh: String?, weight: Double, score: Double?,
+                insufficientEvidence: String?, evidence: [Evidence], negatedEvidence: [Evidence]) {
+        self.id = id
+        self.name = name
+        self.nameZh = nameZh
+        self.weight = weight
+        self.score = score
+        self.insufficientEvidence = insufficientEvidence
+        self.evidence = evidence
+        self.negatedEvidence = negatedEvidence
+    }
+}
+
+public struct Overall: Sendable, Codable, Equatable {
+    public var score: Double?
+    /// Cosine similarity of the competency profile to the job's ideal profile, in percent.
+    public var matchPercent: Double?
+    public var level: String
+    public var levelZh: String
+    public var recommendation: String
+    /// How many competencies the overall score rests on.
+    public var dimensionsScored: Int
+
+    public init(score: Double?, matchPercent: Double?, level: String, levelZh: String, recommendation: String,
+                dimensionsScored: Int) {
+        self.score = score
+        self.matchPercent = matchPercent
+        self.level = level
+        self.levelZh = levelZh
+        self.recommendation = recommendation
+        self.dimensionsScored = dimensionsScored
+    }
+}

@@ -1,0 +1,31 @@
+import DebriefModel
+import MediaDecoding
+import Transcripts
+
+/// Why a recording could not be analysed: one line naming the file and the reason.
+public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let input = Code(rawValue: "input")
+        public static let decode = Code(rawValue: "decode")
+        public static let transcript = Code(rawValue: "transcript")
+        public static let model = Code(rawValue: "model")
+        public static let metadata = Code(rawValue: "metadata")
+    }
+
+    public var code: Code
+    /// The full message, already naming the file: "path: reason".
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(_ error: DecodeError) { self.init(code: .decode, message: error.description) }
+    init(_ error: TranscriptError) { self.init(code: .transcript, message: error.description) }
+    init(_ error: ModelError) { self.init(code: .model, message: error.description) }
+
+    public var description: String { message }
+}

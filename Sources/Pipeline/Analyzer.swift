@@ -1,0 +1,316 @@
+import DebriefModel
+import Foundation
+import MediaDecoding
+import Prosody
+import Scoring
+import Transcripts
+import Vision
+
+/// Version of the analysis pipeline, stamped into every report. Bump when any analysis changes its numbers.
+public let pipelineVersion = "0.1.0"
+
+/// Media extensions Debrief takes as recordings (anything else FFmpeg reads works through `analyze` too).
+public let recordingExtensions: Set<String> = ["mp4", "mov", "m4v", "webm", "mkv", "m4a", "mp3", "wav", "ogg", "opus",
+                                               "flac", "aac", "avi"]
+/// Sidecar metadata extensions, in order of preference.
+public let metadataExtensions = ["json", "yaml", "yml"]
+
+public struct AnalysisOptions: Sendable {
+    /// Include frame-level tracks (`prosody.track`, `visual.track`).
+    public var tracks = false
+    /// Video frames sampled per second.
+    public var frameRate: Double = 2
+
+    public init(tracks: Bool = false, frameRate: Double = 2) {
+        self.tracks = tracks
+        self.frameRate = frameRate
+    }
+}
+
+/// One recording (or a bare transcript) to analyse, and how to pick its model and transcript.
+public struct AnalysisRequest: Sendable {
+    public var input: String
+    /// An explicit transcript file; wins over sidecars and subtitle streams.
+    public var transcript: String?
+    /// An explicit model id or path; wins over metadata and the inbox folder.
+    public var model: String?
+    /// The inbox sub-folder name, used as model id when it names one.
+    public var folderModel: String?
+    public var options: AnalysisOptions
+
+    public init(input: String, transcript: String? = nil, model: String? = nil, folderModel: String? = nil,
+                options: AnalysisOptions = AnalysisOptions()) {
+        self.input = input
+        self.transcript = transcript
+        self.model = model
+        self.folderModel = folderModel
+        self.options = options
+    }
+}
+
+/// Analyses one recording end to end: decode → prosody/vision/transcript → scoring → report.
+public struct Analyzer: Sendable {
+    public let catalog: ModelCatalog
+    public let defaultModel: String
+
+    public init(catalog: ModelCatalog, defaultModel: String = "software-engineer") {
+        self.catalog = catalog
+        self.defaultModel = defaultModel
+    }
+
+    /// Produces the report for `request`.
+    /// - Throws: `AnalysisError` with one line naming the file and the reason, for input that cannot be analysed
+    ///   at all. Degraded input (no audio, no video, no transcript) gives a report whose `warnings` say what is missing.
+    public func analyze(_ request: AnalysisRequest) throws(AnalysisError) -> Report {
+        let input = request.input
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+            throw AnalysisError(code: .input, message: "\(input): no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw AnalysisError(code: .input, message: "\(input): is a directory, not a recording")
+        }
+        let metadata = try loadMetadata(besides: input)
+        let model = try resolveModel(request, metadata: metadata)
+        let fileExtension = (input as NSString).pathExtension
+        let transcriptOnly = TranscriptFormat(fileExtension: fileExtension) != nil
+
+        var warnings: [String] = []
+        var facts: ContainerFacts?
+        var prosody: ProsodySummary?
+        var visual: VisualSummary?
+        var streamCues: [Cue] = []
+        if !transcriptOnly {
+            let decoded = try decode(input, options: request.options)
+            facts = decoded.facts
+            prosody = decoded.prosody
+            visual = decoded.visual
+            streamCues = decoded.cues
+            warnings += decoded.warnings
+        }
+
+        // Transcript: --transcript, else a sidecar with the same stem, else the subtitle stream, else none.
+        var source = TranscriptSource.none
+        var transcriptFile: String?
+        var parsed: ParsedTranscript?
+        if let explicit = request.transcript {
+            parsed = try readTranscript(explicit)
+            source = .argument
+            transcriptFile = explicit
+        } else if transcriptOnly {
+            parsed = try readTranscript(input)
+            source = .transcriptOnly
+            transcriptFile = input
+        } else if let sidecar = sidecarTranscript(for: input) {
+            parsed = try readTranscript(sidecar)
+            source = .sidecar
+            transcriptFile = sidecar
+        } else if !streamCues.isEmpty {
+            parsed = ParsedTranscript(cues: streamCues, timed: true)
+            source = .subtitleStream
+        }
+
+        let finder = EvidenceFinder(model: model)
+        let analysis = parsed.map { finder.analyze($0.cues, timed: $0.timed) }
+        var insufficient: String?
+        if parsed == nil {
+            insufficient = "no transcript"
+            warnings.append("no transcript: content not analysed (add NAME.vtt/.srt/.txt beside the recording, "
+                + "or a subtitle track)")
+        } else if let analysis, analysis.wordCount < CompetencyScoring.minimumWords {
+            insufficient = "the transcript has only \(analysis.wordCount) words "
+                + "(at least \(CompetencyScoring.minimumWords) are needed)"
+            warnings.append("transcript too short to score: \(analysis.wordCount) words")
+        }
+        if let parsed, !parsed.timed {
+            warnings.append("the transcript has no timestamps: rates per minute and evidence times are not available")
+        }
+        if let metadataLanguage = metadata?.language, let detected = analysis?.language,
+           detected != .unknown, detected != .mixed, detected != metadataLanguage {
+            warnings.append("metadata says language '\(metadataLanguage.rawValue)' but the transcript reads as "
+                + "'\(detected.rawValue)'")
+        }
+
+        let counts = (analysis?.evidence ?? [:]).mapValues {
+            EvidenceCount(distinctKeywords: $0.distinctKeywords.count, mentions: $0.mentions)
+        }
+        let (scores, overall) = CompetencyScoring.score(model: model, counts: counts, insufficient: insufficient)
+        let competencies = zip(model.dimensions, scores).map { dimension, score in
+            let evidence = analysis?.evidence[dimension.id]
+            return CompetencyScore(id: dimension.id, name: dimension.name, nameZh: dimension.nameZh,
+                                   weight: dimension.weight, score: score,
+                                   insufficientEvidence: score == nil ? insufficient : nil,
+                                   evidence: evidence?.positive ?? [], negatedEvidence: evidence?.negated ?? [])
+        }
+
+        let cues = parsed?.cues ?? []
+        let duration = facts?.durationSeconds ?? prosody?.analysedSeconds ?? cues.map(\.end).max()
+        let answerEnd = duration ?? cues.map(\.end).max() ?? 0
+        let answers = parsed == nil && facts == nil ? [] : [
+            Answer(index: 0, question: nil, start: 0, end: answerEnd,
+                   language: analysis?.language ?? metadata?.language ?? .unknown,
+                   wordCount: analysis?.wordCount ?? 0),
+        ]
+        let hashed: String
+        do { hashed = try sha256(ofFile: input) } catch let error as AnalysisError { throw error } catch {
+            throw AnalysisError(code: .input, message: "\(input): cannot read the file (\(error))")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? NSNumber)?.int64Value ?? 0
+        return Report(
+            pipelineVersion: pipelineVersion,
+            recording: Report.Recording(file: (input as NSString).lastPathComponent, sha256: hashed,
+                                        sizeBytes: facts?.sizeBytes ?? size, durationSeconds: duration,
+                                        container: facts?.container ?? (transcriptOnly ? fileExtension.lowercased() : nil),
+                                        audio: facts?.audio, video: facts?.video),
+            model: Report.ModelRef(id: model.id, version: model.version, title: model.title),
+            candidate: metadata?.candidate,
+            prosody: prosody,
+            visual: visual,
+            transcript: TranscriptSummary(source: source,
+                                          file: transcriptFile.map { ($0 as NSString).lastPathComponent },
+                                          language: analysis?.language ?? .unknown,
+                                          wordCount: analysis?.wordCount ?? 0,
+                                          wordsPerMinute: analysis?.wordsPerMinute.map { ($0 * 10).rounded() / 10 },
+                                          cues: cues),
+            answers: answers,
+            competencies: competencies,
+            overall: overall,
+            warnings: warnings)
+    }
+
+    // MARK: - Steps
+
+    private struct Decoded {
+        var facts: ContainerFacts
+        var prosody: ProsodySummary?
+        var visual: VisualSummary?
+        var cues: [Cue]
+        var warnings: [String]
+    }
+
+    /// Feeds decoded media to the accumulators; holds no audio or frames itself.
+    private struct Sink: MediaSink {
+        var prosody: ProsodyAnalyzer
+        var vision: VisionAnalyzer
+        var cues: [Cue] = []
+        mutating func consume(_ chunk: AudioChunk) { prosody.consume(chunk.samples) }
+        mutating func consume(_ frame: FrameSample) { vision.consume(frame) }
+        mutating func consume(_ cue: Cue) { cues.append(cue) }
+    }
+
+    private func decode(_ path: String, options: AnalysisOptions) throws(AnalysisError) -> Decoded {
+        guard options.frameRate > 0, options.frameRate <= 30 else {
+            throw AnalysisError(code: .input, message: "\(path): frame rate must be within (0, 30] frames per second")
+        }
+        let reader: MediaReader
+        do { reader = try MediaReader(path: path, options: DecodeOptions(frameRate: options.frameRate)) } catch {
+            throw AnalysisError(error)
+        }
+        var prosodySettings = ProsodySettings()
+        prosodySettings.keepTrack = options.tracks
+        let prosodyAnalyzer: ProsodyAnalyzer
+        do { prosodyAnalyzer = try ProsodyAnalyzer(settings: prosodySettings) } catch {
+            throw AnalysisError(code: .input, message: "\(path): \(error)")
+        }
+        var sink = Sink(prosody: prosodyAnalyzer,
+                        vision: VisionAnalyzer(sampleRate: options.frameRate, keepTrack: options.tracks))
+        let stats: DecodeStats
+        do { stats = try reader.decode(into: &sink) } catch { throw AnalysisError(error) }
+
+        let facts = reader.facts
+        var warnings: [String] = []
+        var prosody: ProsodySummary?
+        if facts.audio == nil {
+            warnings.append("no audio stream: voice and pauses not measured")
+        } else if stats.audioSamples == 0 {
+            warnings.append("the audio stream decoded to nothing: voice and pauses not measured")
+        } else if stats.audioSeconds < 0.5 {
+            warnings.append(String(format: "only %.2f s of audio: too short to measure the voice", stats.audioSeconds))
+        } else {
+            let summary = sink.prosody.finish()
+            prosody = summary
+            if summary.voicedFraction < 0.05 {
+                warnings.append("not enough voiced speech: pitch statistics are unreliable or missing")
+            }
+        }
+        let visual = sink.vision.finish()
+        if facts.video == nil {
+            warnings.append("no video stream (audio-only): picture not measured")
+        } else if visual == nil {
+            warnings.append("the video stream decoded to no frames: picture not measured")
+        }
+        if let expected = facts.audio?.durationSeconds ?? facts.durationSeconds, facts.audio != nil,
+           stats.audioSeconds > 0, stats.audioSeconds < expected * 0.9 - 0.5 {
+            warnings.append(String(format: "decoded %.1f s of audio but the container says %.1f s: the file may be "
+                + "truncated", stats.audioSeconds, expected))
+        }
+        if stats.decodeErrors > 0 {
+            warnings.append("\(stats.decodeErrors) packets could not be decoded: the file may be damaged")
+        }
+        return Decoded(facts: facts, prosody: prosody, visual: visual, cues: sink.cues, warnings: warnings)
+    }
+
+    private func readTranscript(_ path: String) throws(AnalysisError) -> ParsedTranscript {
+        let fileExtension = (path as NSString).pathExtension
+        guard let format = TranscriptFormat(fileExtension: fileExtension) else {
+            throw AnalysisError(code: .transcript,
+                                message: "\(path): unsupported transcript format '.\(fileExtension)' (use .vtt, .srt or .txt)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AnalysisError(code: .transcript, message: "\(path): no such file")
+        }
+        guard data.count <= 50_000_000 else {
+            throw AnalysisError(code: .transcript, message: "\(path): transcript larger than 50 MB")
+        }
+        do {
+            let text = try CueParser.decodeText(data, file: path)
+            return try CueParser.parse(text, format: format, file: path)
+        } catch {
+            throw AnalysisError(error)
+        }
+    }
+
+    /// `NAME.vtt`, `NAME.srt` or `NAME.txt` beside `NAME.ext`.
+    public func sidecarTranscript(for path: String) -> String? {
+        let stem = (path as NSString).deletingPathExtension
+        for format in TranscriptFormat.allCases {
+            for candidate in ["\(stem).\(format.rawValue)", "\(stem).\(format.rawValue.uppercased())"]
+            where candidate != path && FileManager.default.fileExists(atPath: candidate) {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// `NAME.json`, `NAME.yaml` or `NAME.yml` beside the input, parsed; nil when there is none.
+    public func loadMetadata(besides path: String) throws(AnalysisError) -> RecordingMetadata? {
+        let stem = (path as NSString).deletingPathExtension
+        for fileExtension in metadataExtensions {
+            let candidate = "\(stem).\(fileExtension)"
+            guard candidate != path, let data = FileManager.default.contents(atPath: candidate) else { continue }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw AnalysisError(code: .metadata, message: "\(candidate): metadata is not UTF-8 text")
+            }
+            do { return try RecordingMetadata.parse(text: text, file: candidate) } catch {
+                throw AnalysisError(code: .metadata, message: error.description)
+            }
+        }
+        return nil
+    }
+
+    /// `--model`, else the metadata's model, else the inbox folder's name when it names a model, else the default.
+    private func resolveModel(_ request: AnalysisRequest, metadata: RecordingMetadata?)
+        throws(AnalysisError) -> CompetencyModel {
+        let reference: String
+        if let explicit = request.model {
+            reference = explicit
+        } else if let fromMetadata = metadata?.model {
+            reference = fromMetadata
+        } else if let folder = request.folderModel, catalog.contains(folder) {
+            reference = folder
+        } else {
+            reference = defaultModel
+        }
+        do { return try catalog.model(reference) } catch { throw AnalysisError(error) }
+    }
+}

@@ -1,0 +1,67 @@
+import DebriefModel
+import Foundation
+
+/// The competency models of a directory (`Models/`), one YAML file per job, named `<id>.yaml`.
+public struct ModelCatalog: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Paths of every `.yaml`/`.yml` file in the directory, sorted.
+    public func files() throws(ModelError) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw ModelError(code: .unreadable, file: directory, reason: "models directory not found")
+        }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    /// Loads and validates one model file.
+    public static func load(path: String) throws(ModelError) -> CompetencyModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ModelError(code: exists ? .unreadable : .unknownModel, file: path,
+                             reason: exists ? "cannot read the file" : "no such model file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ModelError(code: .syntax, file: path, reason: "not UTF-8 text")
+        }
+        let model = try CompetencyModel.parse(yaml: text, file: path)
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        guard stem == model.id else {
+            throw ModelError(code: .invalidValue, file: path, line: 1, key: "id",
+                             reason: "is '\(model.id)' but the file is named '\(stem)': they must match")
+        }
+        return model
+    }
+
+    /// Every model in the directory, failing on the first invalid one.
+    public func all() throws(ModelError) -> [CompetencyModel] {
+        var models: [CompetencyModel] = []
+        for file in try files() { models.append(try Self.load(path: file)) }
+        return models
+    }
+
+    /// Resolves `reference`: a path to a YAML file (contains `/` or ends in `.yaml`/`.yml`) or a model id.
+    public func model(_ reference: String) throws(ModelError) -> CompetencyModel {
+        if reference.contains("/") || reference.hasSuffix(".yaml") || reference.hasSuffix(".yml") {
+            return try Self.load(path: reference)
+        }
+        let path = (directory as NSString).appendingPathComponent("\(reference).yaml")
+        guard FileManager.default.fileExists(atPath: path) else {
+            let known = ((try? files()) ?? []).map {
+                (($0 as NSString).lastPathComponent as NSString).deletingPathExtension
+            }
+            throw ModelError(code: .unknownModel, file: path,
+                             reason: "unknown model '\(reference)' (known: \(known.joined(separator: ", ")))")
+        }
+        return try Self.load(path: path)
+    }
+
+    /// Whether an id names a model in this directory.
+    public func contains(_ id: String) -> Bool {
+        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("\(id).yaml"))
+    }
+}

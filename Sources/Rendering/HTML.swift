@@ -1,0 +1,99 @@
+/// Minimal HTML building with escaping by default: every piece of text passes through `escape`.
+public enum HTML {
+    /// Escapes the five characters that matter in element content and quoted attributes.
+    public static func escape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
+    /// A whole page with the shared style. `title` is escaped; `body` is trusted markup built with `escape`.
+    public static func page(title: String, body: String, language: UILanguage) -> String {
+        """
+        <!doctype html>
+        <html lang="\(language == .zh ? "zh-CN" : "en")">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>
+        body{font-family:system-ui,-apple-system,"Noto Sans CJK SC","PingFang SC",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+        header{background:#1d2330;color:#fff;padding:12px 24px;display:flex;justify-content:space-between;align-items:center}
+        header a{color:#fff;text-decoration:none;margin-left:12px}
+        main{max-width:1000px;margin:0 auto;padding:16px 24px}
+        section{background:#fff;border-radius:8px;padding:16px 20px;margin:16px 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+        h1{font-size:1.5em;margin:.2em 0} h2{font-size:1.15em;margin:.2em 0 .6em}
+        table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #e4e7ec;vertical-align:top}
+        .score{font-size:2.2em;font-weight:700} .muted{color:#667085} .warn{color:#9a3412}
+        .bar{background:#e4e7ec;border-radius:4px;height:10px;width:160px;display:inline-block;vertical-align:middle}
+        .bar>span{display:block;height:10px;border-radius:4px;background:#2563eb}
+        blockquote{margin:4px 0;padding:4px 10px;border-left:3px solid #2563eb;background:#f1f5ff}
+        blockquote.neg{border-color:#9ca3af;background:#f3f4f6}
+        .pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e0e7ff;font-size:.85em}
+        .failed{color:#b42318}
+        </style></head>
+        <body>
+        <header><strong>Debrief</strong><nav><a href="/">\(language == .zh ? "报告" : "Reports")</a>
+        <a href="?lang=en">English</a><a href="?lang=zh">中文</a></nav></header>
+        <main>
+        \(body)
+        </main></body></html>
+        """
+    }
+}
+
+/// Language of a rendered page.
+public enum UILanguage: String, Sendable {
+    case en
+    case zh
+
+    /// Picks the language from an explicit `?lang=` value, else the first supported tag of `Accept-Language`.
+    public static func negotiate(query: String?, acceptLanguage: String?) -> UILanguage {
+        if let query, let language = UILanguage(rawValue: query.lowercased()) { return language }
+        for part in (acceptLanguage ?? "").split(separator: ",") {
+            let tag = part.split(separator: ";")[0].trimmingCharacters(in: " ").lowercased()
+            if tag.hasPrefix("zh") { return .zh }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .en
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: Character) -> String {
+        var text = String(self)
+        while text.first == set { text.removeFirst() }
+        while text.last == set { text.removeLast() }
+        return text
+    }
+}
+
+/// Formats seconds as m:ss.
+public func clock(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "–" }
+    let total = Int(seconds.rounded(.down))
+    return "\(total / 60):" + (total % 60 < 10 ? "0" : "") + "\(total % 60)"
+}
+
+/// Formats a number with a fixed count of decimals.
+public func fixed(_ value: Double?, _ decimals: Int = 1) -> String {
+    guard let value, value.isFinite else { return "–" }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    if decimals == 0 { return String(Int(rounded)) }
+    var text = String(rounded)
+    if let dot = text.firstIndex(of: ".") {
+        let have = text.distance(from: dot, to: text.endIndex) - 1
+        if have < decimals { text += String(repeating: "0", count: decimals - have) }
+    }
+    return text
+}

@@ -1,0 +1,158 @@
+import DebriefModel
+
+/// Renders a report for people: an HTML page (escaped throughout) and a short text summary.
+public struct ReportRenderer: Sendable {
+    public let language: UILanguage
+
+    public init(language: UILanguage = .en) {
+        self.language = language
+    }
+
+    private func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
+
+    /// A text summary of a few lines, for terminals and logs.
+    public func text(_ report: Report) -> String {
+        var lines: [String] = []
+        let who = report.candidate.map { "\($0) — " } ?? ""
+        lines.append("\(who)\(report.recording.file) · \(report.model.title) v\(report.model.version)")
+        let overall = report.overall
+        lines.append("\(t("Overall", "总分")): \(fixed(overall.score)) · \(t("match", "匹配度")) \(fixed(overall.matchPercent))% · "
+            + "\(language == .zh ? overall.levelZh : overall.level)")
+        lines.append("\(t("Next step", "下一步")): \(overall.recommendation)")
+        for competency in report.competencies {
+            let name = language == .zh ? (competency.nameZh ?? competency.name) : competency.name
+            let score = competency.score.map { fixed($0) } ?? t("n/a", "无")
+            let keywords = Set(competency.evidence.flatMap { $0.keyword.components(separatedBy: ", ") }).sorted()
+            lines.append("  \(name): \(score)" + (keywords.isEmpty ? "" : "  [\(keywords.joined(separator: ", "))]"))
+        }
+        if let prosody = report.prosody {
+            lines.append("\(t("Voice", "语音")): \(t("speech", "说话占比")) \(fixed(prosody.speechRatio * 100, 0))%, "
+                + "\(t("pauses", "停顿")) \(prosody.pauses.count), F0 \(fixed(prosody.f0MedianHz, 0)) Hz")
+        }
+        if let visual = report.visual {
+            lines.append("\(t("Picture", "画面")): \(visual.framesAnalysed) \(t("frames", "帧")), "
+                + "\(t("brightness", "亮度")) \(fixed(visual.brightnessMean * 100, 0))%, "
+                + "\(t("motion", "运动")) \(fixed(visual.motionIndex * 100, 1))%")
+        }
+        lines.append("\(t("Transcript", "文字稿")): \(report.transcript.source.rawValue), "
+            + "\(report.transcript.wordCount) \(t("words", "词")), \(report.transcript.language.rawValue)")
+        for warning in report.warnings { lines.append("! \(warning)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report as a standalone HTML page.
+    public func html(_ report: Report) -> String {
+        HTML.page(title: "Debrief · \(report.candidate ?? report.recording.file)", body: body(report), language: language)
+    }
+
+    /// The report's HTML body (without the page frame), for embedding.
+    public func body(_ report: Report) -> String {
+        let e = HTML.escape
+        var html = ""
+        let overall = report.overall
+        let level = language == .zh ? overall.levelZh : overall.level
+        let modelTitle = report.model.title
+        html += "<section><h1>\(e(report.candidate ?? report.recording.file))</h1>"
+        html += "<p class=\"muted\">\(e(report.recording.file)) · \(e(modelTitle)) v\(report.model.version) · "
+            + "\(t("duration", "时长")) \(clock(report.recording.durationSeconds ?? 0))</p>"
+        html += "<p><span class=\"score\">\(fixed(overall.score))</span> / 100 &nbsp; <span class=\"pill\">\(e(level))</span>"
+            + " &nbsp; \(t("match", "匹配度")) \(fixed(overall.matchPercent))%</p>"
+        html += "<p><strong>\(t("Next step", "下一步")):</strong> \(e(overall.recommendation))</p>"
+        html += "<p class=\"muted\">\(t("Content scores rest on", "内容评分依据")) \(overall.dimensionsScored) "
+            + "\(t("competencies. Voice and picture descriptors carry no weight.", "项能力；语音与画面描述不计入评分。"))</p></section>"
+
+        if !report.warnings.isEmpty {
+            html += "<section><h2>\(t("Warnings", "提示"))</h2><ul>"
+            for warning in report.warnings { html += "<li class=\"warn\">\(e(warning))</li>" }
+            html += "</ul></section>"
+        }
+
+        html += "<section><h2>\(t("Competencies", "能力评估"))</h2><table>"
+        html += "<tr><th>\(t("Competency", "能力"))</th><th>\(t("Weight", "权重"))</th><th>\(t("Score", "得分"))</th>"
+            + "<th>\(t("Evidence", "证据"))</th></tr>"
+        for competency in report.competencies {
+            let name = language == .zh ? (competency.nameZh ?? competency.name) : competency.name
+            html += "<tr><td>\(e(name))</td><td>\(fixed(competency.weight * 100, 0))%</td><td>"
+            if let score = competency.score {
+                html += "\(fixed(score)) <span class=\"bar\"><span style=\"width:\(fixed(score, 0))%\"></span></span>"
+            } else {
+                html += "<span class=\"muted\">\(t("not scored", "未评分")): \(e(competency.insufficientEvidence ?? ""))</span>"
+            }
+            html += "</td><td>"
+            for item in competency.evidence {
+                html += "<blockquote>“\(e(item.quote))” <span class=\"muted\">[\(e(item.keyword))] "
+                    + "\(clock(item.start))–\(clock(item.end))</span></blockquote>"
+            }
+            for item in competency.negatedEvidence {
+                html += "<blockquote class=\"neg\">\(t("Not counted (negated)", "不计入（否定）")): “\(e(item.quote))” "
+                    + "<span class=\"muted\">\(clock(item.start))–\(clock(item.end))</span></blockquote>"
+            }
+            if competency.evidence.isEmpty && competency.negatedEvidence.isEmpty {
+                html += "<span class=\"muted\">\(t("no evidence found", "未发现证据"))</span>"
+            }
+            html += "</td></tr>"
+        }
+        html += "</table></section>"
+
+        html += "<section><h2>\(t("Delivery descriptors (not scored)", "表达描述（不计分）"))</h2><table>"
+        if let p = report.prosody {
+            html += row(t("Speech share of recording", "说话时长占比"), "\(fixed(p.speechRatio * 100, 0)) %",
+                        t("typical 60–90 %", "常见 60–90 %"))
+            html += row(t("Pauses ≥ 0.25 s", "停顿（≥0.25 秒）"),
+                        "\(p.pauses.count) (\(fixed(p.pauses.perMinute)) / min), \(t("longest", "最长")) "
+                            + "\(fixed(p.pauses.longestSeconds, 2)) s", t("typical 5–25 / min", "常见每分钟 5–25 次"))
+            html += row(t("Median pitch (F0)", "基频中位数"), "\(fixed(p.f0MedianHz, 0)) Hz",
+                        t("typical 85–180 Hz (low voices), 165–255 Hz (high voices)", "常见 85–180 Hz（低音）/ 165–255 Hz（高音）"))
+            html += row(t("Pitch variation", "音高变化"), "\(fixed(p.f0SdSemitones)) \(t("semitones (SD)", "半音（标准差）"))",
+                        t("typical 2–4; below 1.5 sounds monotone", "常见 2–4；低于 1.5 显得单调"))
+            html += row(t("Voiced frames", "浊音帧占比"), "\(fixed(p.voicedFraction * 100, 0)) %", "")
+            html += row(t("Loudness (mean)", "平均强度"), "\(fixed(p.intensityMeanDb)) dB", "")
+        } else {
+            html += row(t("Voice", "语音"), t("not measured", "未测量"), "")
+        }
+        if let v = report.visual {
+            html += row(t("Frames analysed", "分析帧数"), "\(v.framesAnalysed) @ \(fixed(v.sampleRate)) / s", "")
+            html += row(t("Brightness", "亮度"), "\(fixed(v.brightnessMean * 100, 0)) %", t("well lit 35–70 %", "光线良好 35–70 %"))
+            html += row(t("Contrast", "对比度"), "\(fixed(v.contrastMean * 100, 0)) %", "")
+            html += row(t("Motion between samples", "帧间运动"), "\(fixed(v.motionIndex * 100, 1)) %",
+                        t("still camera below 5 %", "固定机位低于 5 %"))
+        } else {
+            html += row(t("Picture", "画面"), t("not measured", "未测量"), "")
+        }
+        html += "</table></section>"
+
+        html += "<section><h2>\(t("Transcript", "文字稿"))</h2><p class=\"muted\">\(t("source", "来源")): "
+            + "\(e(report.transcript.source.rawValue)) · \(report.transcript.wordCount) \(t("words", "词")) · "
+            + "\(e(report.transcript.language.rawValue))"
+            + (report.transcript.wordsPerMinute.map { " · \(fixed($0, 0)) \(t("words/min", "词/分钟"))" } ?? "") + "</p>"
+        if report.transcript.cues.isEmpty {
+            html += "<p class=\"muted\">\(t("no transcript: content not analysed", "无文字稿：未分析内容"))</p>"
+        } else {
+            html += "<table>"
+            for cue in report.transcript.cues {
+                html += "<tr><td class=\"muted\">\(clock(cue.start))</td><td>\(e(cue.text))</td></tr>"
+            }
+            html += "</table>"
+        }
+        html += "</section>"
+
+        let r = report.recording
+        html += "<section><h2>\(t("Recording", "录制信息"))</h2><table>"
+        html += row(t("File", "文件"), e(r.file), "")
+        html += row("SHA-256", "<code>\(e(r.sha256))</code>", "")
+        html += row(t("Container", "封装"), e(r.container ?? "–"), "\(r.sizeBytes) bytes")
+        if let a = r.audio { html += row(t("Audio", "音频"), e("\(a.codec), \(a.sampleRate) Hz, \(a.channels) ch"), "") }
+        if let v = r.video {
+            html += row(t("Video", "视频"), e("\(v.codec), \(v.width)×\(v.height), \(fixed(v.fps)) fps"), "")
+        }
+        html += row(t("Model", "模型"), e("\(report.model.id) v\(report.model.version)"),
+                    e("pipeline \(report.pipelineVersion), schema \(report.schemaVersion)"))
+        html += "</table></section>"
+        return html
+    }
+
+    /// A table row; `value` and `note` are already-escaped markup.
+    private func row(_ label: String, _ value: String, _ note: String) -> String {
+        "<tr><th>\(HTML.escape(label))</th><td>\(value)</td><td class=\"muted\">\(HTML.escape(note))</td></tr>"
+    }
+}

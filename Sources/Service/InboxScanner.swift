@@ -1,0 +1,112 @@
+import DebriefModel
+import Foundation
+import Pipeline
+import Store
+import Transcripts
+
+/// What one scan of the inbox sees of a file.
+public struct FileObservation: Sendable, Equatable {
+    public var size: Int64
+    public var modified: Date
+}
+
+/// Decides which inbox files are complete recordings (or bare transcripts) ready to queue.
+///
+/// A file is taken only once its size and modification time have stayed the same for `stableSeconds` (a copy in
+/// progress keeps changing both). Dot-files and temporary names (`.part`, `.partial`, `.tmp`, `.crdownload`, `~`)
+/// are ignored, and so are sidecars (`.json`/`.yaml` metadata; `.vtt/.srt/.txt` beside a recording). The first
+/// level of sub-folders names the model (`inbox/sales-manager/alice.mp4`); `processed/` and `failed/` are skipped.
+/// Pure: the caller lists the directory and supplies the clock.
+public struct InboxScanner: Sendable {
+    public let root: String
+    public let stableSeconds: Double
+    private var seen: [String: (observation: FileObservation, since: Date)] = [:]
+    /// Bundle keys already handed out: each version of a file is returned once.
+    private var emitted: Set<String> = []
+
+    public static let temporarySuffixes = [".part", ".partial", ".tmp", ".crdownload", ".download", "~", ".swp"]
+    public static let reservedFolders: Set<String> = ["processed", "failed"]
+
+    public init(root: String, stableSeconds: Double = 2) {
+        self.root = root
+        self.stableSeconds = stableSeconds
+    }
+
+    /// Whether `name` is a temporary or hidden file that must never be taken.
+    public static func isIgnored(_ name: String) -> Bool {
+        name.hasPrefix(".") || temporarySuffixes.contains { name.lowercased().hasSuffix($0) }
+    }
+
+    /// Feeds one listing (relative path → observation) taken at `now`; returns the jobs that became ready.
+    public mutating func observe(_ listing: [String: FileObservation], now: Date) -> [NewJob] {
+        var ready: [NewJob] = []
+        let candidates = listing.keys.filter { isCandidate($0, listing: listing) }
+        for relative in candidates.sorted() {
+            let observation = listing[relative]!
+            if let previous = seen[relative], previous.observation == observation {
+                if now.timeIntervalSince(previous.since) >= stableSeconds {
+                    // Zero-byte files are queued too: the analysis says clearly why they fail.
+                    let components = relative.split(separator: "/")
+                    let folder = components.count > 1 ? String(components[0]) : nil
+                    let key = "\(relative)|\(observation.size)|\(Int64(observation.modified.timeIntervalSince1970 * 1000))"
+                    guard emitted.insert(key).inserted else { continue }
+                    ready.append(NewJob(path: (root as NSString).appendingPathComponent(relative),
+                                        folderModel: folder, bundleKey: key))
+                }
+            } else {
+                seen[relative] = (observation, now)
+            }
+        }
+        // Forget files that vanished, so a re-dropped file is seen afresh.
+        for key in seen.keys where listing[key] == nil {
+            seen[key] = nil
+            emitted = emitted.filter { !$0.hasPrefix(key + "|") }
+        }
+        return ready
+    }
+
+    private func isCandidate(_ relative: String, listing: [String: FileObservation]) -> Bool {
+        let components = relative.split(separator: "/").map(String.init)
+        guard let name = components.last, components.count <= 2 else { return false }
+        if components.count == 2, Self.reservedFolders.contains(components[0]) || Self.isIgnored(components[0]) {
+            return false
+        }
+        guard !Self.isIgnored(name) else { return false }
+        let fileExtension = (name as NSString).pathExtension.lowercased()
+        if metadataExtensions.contains(fileExtension) { return false }
+        if TranscriptFormat(fileExtension: fileExtension) != nil {
+            // A transcript is a job of its own only when no recording shares its stem.
+            let stem = (relative as NSString).deletingPathExtension
+            return !listing.keys.contains { other in
+                other != relative && (other as NSString).deletingPathExtension == stem
+                    && recordingExtensions.contains((other as NSString).pathExtension.lowercased())
+            }
+        }
+        return recordingExtensions.contains(fileExtension)
+    }
+}
+
+/// Lists the inbox: files at the top level and one level of sub-folders, with size and modification time.
+/// Returns nil when the inbox is missing or unreadable (ingest pauses; nothing is forgotten or deleted).
+public func listInbox(_ root: String) -> [String: FileObservation]? {
+    let manager = FileManager.default
+    guard let top = try? manager.contentsOfDirectory(atPath: root) else { return nil }
+    var listing: [String: FileObservation] = [:]
+    func add(_ relative: String) -> Bool {
+        let full = (root as NSString).appendingPathComponent(relative)
+        guard let attributes = try? manager.attributesOfItem(atPath: full) else { return false }
+        let type = attributes[.type] as? FileAttributeType
+        if type == .typeDirectory { return true }
+        guard type == .typeRegular else { return false }
+        listing[relative] = FileObservation(size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
+                                            modified: attributes[.modificationDate] as? Date ?? .distantPast)
+        return false
+    }
+    for name in top where !name.hasPrefix(".") {
+        if add(name), !InboxScanner.reservedFolders.contains(name),
+           let inner = try? manager.contentsOfDirectory(atPath: (root as NSString).appendingPathComponent(name)) {
+            for child in inner where !child.hasPrefix(".") { _ = add("\(name)/\(child)") }
+        }
+    }
+    return listing
+}

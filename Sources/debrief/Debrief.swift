@@ -1,0 +1,232 @@
+import ArgumentParser
+import DebriefModel
+import Foundation
+import Hummingbird
+import Logging
+import Pipeline
+import Rendering
+import Service
+import Store
+import StoreSQLite
+import Web
+
+@main
+struct Debrief: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "debrief",
+        abstract: "Analyses recorded interviews against a job's competency model.",
+        version: pipelineVersion,
+        subcommands: [Analyze.self, Serve.self, Models.self])
+}
+
+/// Where competency models live: `--models DIR`, else `$DEBRIEF_MODELS`, else `./Models`.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .customLong("models"), help: "Directory of competency models (default: $DEBRIEF_MODELS or ./Models).")
+    var directory: String?
+
+    @Option(help: "Model used when neither --model, the metadata nor the inbox folder names one.")
+    var defaultModel = "software-engineer"
+
+    var catalog: ModelCatalog {
+        ModelCatalog(directory: directory ?? ProcessInfo.processInfo.environment["DEBRIEF_MODELS"] ?? "Models")
+    }
+}
+
+/// Prints one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+}
+
+struct Analyze: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse one recording (or a bare .vtt/.srt/.txt transcript) and print its report.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, html, text
+    }
+
+    @Argument(help: "The recording (mp4, mov, webm, mkv, m4a, mp3, wav, …) or a transcript file.")
+    var file: String
+
+    @Option(help: "Model id (from the models directory) or path to a model YAML file.")
+    var model: String?
+
+    @Option(help: "Transcript file (.vtt, .srt, .txt); wins over sidecars and subtitle streams.")
+    var transcript: String?
+
+    @Option(help: "Output format.")
+    var format: Format = .json
+
+    @Option(name: .shortAndLong, help: "Write the report here instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Include frame-level tracks (prosody.track, visual.track).")
+    var tracks = false
+
+    @Option(help: "Video frames sampled per second.")
+    var frameRate: Double = 2
+
+    @Option(help: "Language of html/text output: en or zh.")
+    var language: String = "en"
+
+    @OptionGroup var models: ModelOptions
+
+    func validate() throws {
+        guard frameRate > 0, frameRate <= 30 else { throw ValidationError("--frame-rate must be within (0, 30]") }
+        guard UILanguage(rawValue: language) != nil else { throw ValidationError("--language must be en or zh") }
+    }
+
+    func run() async throws {
+        let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
+        let request = AnalysisRequest(input: file, transcript: transcript, model: model,
+                                      options: AnalysisOptions(tracks: tracks, frameRate: frameRate))
+        let report: Report
+        do {
+            report = try analyzer.analyze(request)
+        } catch {
+            printError(error.message)
+            throw ExitCode(2)
+        }
+        let renderer = ReportRenderer(language: UILanguage(rawValue: language) ?? .en)
+        let data: Data
+        switch format {
+        case .json: data = try ReportCoding.encode(report) + Data("\n".utf8)
+        case .html: data = Data(renderer.html(report).utf8)
+        case .text: data = Data(renderer.text(report).utf8)
+        }
+        if let output {
+            do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                printError("\(output): cannot write the report (\(error.localizedDescription))")
+                throw ExitCode(1)
+            }
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch an inbox, analyse what arrives, and serve the reports over HTTP.")
+
+    @Option(help: "The watched folder; sub-folders name models (inbox/sales-manager/alice.mp4).")
+    var inbox = "inbox"
+
+    @Option(help: "Data directory (SQLite database).")
+    var data = "debrief-data"
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(help: "Number of analysis workers.")
+    var workers = 2
+
+    @Option(help: "Seconds a file's size and modification time must stay unchanged before it is taken.")
+    var stableSeconds = 2.0
+
+    @OptionGroup var models: ModelOptions
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be within 1…64") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0…65535") }
+        guard stableSeconds >= 0 else { throw ValidationError("--stable-seconds must not be negative") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "debrief")
+        do {
+            _ = try models.catalog.all()
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: (data as NSString).appendingPathComponent("debrief.sqlite"))
+        } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
+        let app = Application(
+            router: makeRouter(store: store),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Debrief"),
+            services: [
+                InboxWatcher(inbox: inbox, store: store, stableSeconds: stableSeconds, logger: logger),
+                WorkerPool(store: store, analyzer: analyzer, count: workers, logger: logger),
+            ],
+            onServerRunning: { [inbox, host, port] channel in
+                let bound = channel.localAddress?.port ?? port
+                logger.info("Debrief is watching \(inbox)/ and serving reports on http://\(host):\(bound)/")
+            },
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+struct Models: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List or check competency models.",
+        subcommands: [List.self, Lint.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the models of the models directory.")
+        @OptionGroup var models: ModelOptions
+
+        func run() async throws {
+            let catalog = models.catalog
+            var failed = false
+            for file in (try? catalog.files()) ?? [] {
+                do {
+                    let model = try ModelCatalog.load(path: file)
+                    let dimensions = model.dimensions.map(\.id).joined(separator: ", ")
+                    print("\(model.id)\tv\(model.version)\t\(model.title)\(model.titleZh.map { " / \($0)" } ?? "")\t\(dimensions)")
+                } catch {
+                    printError(error.description)
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Lint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate model files; prints one line per problem naming the file, line and key.")
+
+        @Argument(help: "Model files or directories (default: the models directory).")
+        var paths: [String] = []
+
+        @OptionGroup var models: ModelOptions
+
+        func run() async throws {
+            var files: [String] = []
+            for path in paths.isEmpty ? [models.catalog.directory] : paths {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    do { files += try ModelCatalog(directory: path).files() } catch {
+                        printError(error.description)
+                        throw ExitCode(1)
+                    }
+                } else {
+                    files.append(path)
+                }
+            }
+            var problems = 0
+            for file in files {
+                do {
+                    let model = try ModelCatalog.load(path: file)
+                    print("ok: \(file) (\(model.id) v\(model.version), \(model.dimensions.count) dimensions)")
+                } catch {
+                    printError(error.description)
+                    problems += 1
+                }
+            }
+            if problems > 0 { throw ExitCode(1) }
+        }
+    }
+}
