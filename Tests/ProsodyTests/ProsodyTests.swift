@@ -1,0 +1,124 @@
+import DebriefModel
+import Foundation
+import Prosody
+import TestSupport
+import Testing
+
+/// Scalar references of the SIMD kernels.
+enum ScalarReference {
+    static func dot(_ a: [Float], _ b: [Float]) -> Double {
+        zip(a, b).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+}
+
+@Suite struct KernelTests {
+    /// SIMD dot product against a double-precision scalar reference: relative error ≤ 1e-5 of Σ|aᵢbᵢ|.
+    @Test(arguments: [0, 1, 7, 8, 31, 32, 33, 100, 640, 1001])
+    func dotMatchesScalarReference(_ count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let a = (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
+        let b = (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
+        let simd = a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                count == 0 ? 0 : Kernels.dot(pa.baseAddress!, pb.baseAddress!, count: count)
+            }
+        }
+        let reference = ScalarReference.dot(a, b)
+        let magnitude = zip(a, b).reduce(0.0) { $0 + abs(Double($1.0 * $1.1)) }
+        #expect(abs(Double(simd) - reference) <= 1e-5 * max(1, magnitude))
+    }
+
+    @Test func autocorrelationMatchesScalarReference() {
+        let x = Fixtures.tone(f0: 140, seconds: 0.04)
+        var output = [Float](repeating: 0, count: 200)
+        x.withUnsafeBufferPointer { buffer in
+            output.withUnsafeMutableBufferPointer { Kernels.autocorrelation(buffer, lags: 20...219, into: $0) }
+        }
+        for lag in [20, 57, 114, 219] {
+            let reference = ScalarReference.dot(Array(x[0..<(x.count - lag)]), Array(x[lag...]))
+            #expect(isClose(Double(output[lag - 20]), reference, tolerance: 1e-4 * max(1, abs(reference))))
+        }
+    }
+}
+
+@Suite struct ProsodyAnalyzerTests {
+    func analyse(_ samples: [Float], chunk: Int = 8000, keepTrack: Bool = false) throws -> ProsodySummary {
+        var settings = ProsodySettings()
+        settings.keepTrack = keepTrack
+        var analyzer = try ProsodyAnalyzer(settings: settings)
+        var offset = 0
+        while offset < samples.count {
+            analyzer.consume(Array(samples[offset..<min(samples.count, offset + chunk)]))
+            offset += chunk
+        }
+        return analyzer.finish()
+    }
+
+    /// A steady harmonic tone: F0 within 1 % of the truth, almost every frame voiced.
+    @Test(arguments: [90.0, 120.0, 210.0, 330.0])
+    func tracksTheFundamentalOfATone(_ f0: Double) throws {
+        let summary = try analyse(Fixtures.tone(f0: f0, seconds: 2))
+        #expect(isClose(summary.f0MedianHz ?? 0, f0, tolerance: f0 * 0.01))
+        #expect(summary.voicedFraction > 0.95)
+        #expect(isClose(summary.f0MeanSemitones ?? 0, 12 * log2(f0 / 27.5), tolerance: 0.2))
+        #expect((summary.f0SdSemitones ?? 9) < 0.1)
+    }
+
+    /// The result does not depend on how the stream is cut into chunks.
+    @Test func chunkingDoesNotChangeTheResult() throws {
+        let signal = Fixtures.tone(f0: 150, seconds: 1.5)
+        let whole = try analyse(signal, chunk: signal.count, keepTrack: true)
+        let pieces = try analyse(signal, chunk: 777, keepTrack: true)
+        #expect(whole == pieces)
+    }
+
+    /// tone – 0.6 s silence – tone – 0.1 s silence – tone: one pause (the 0.1 s gap is below 250 ms).
+    @Test func findsPausesBetweenSpeech() throws {
+        let tone = Fixtures.tone(f0: 180, seconds: 1)
+        let signal = tone + [Float](repeating: 0, count: 9600) + tone + [Float](repeating: 0, count: 1600) + tone
+        let summary = try analyse(signal)
+        #expect(summary.pauses.count == 1)
+        #expect(isClose(summary.pauses.longestSeconds ?? 0, 0.6, tolerance: 0.05))
+        #expect(isClose(summary.speechRatio, 3.0 / 3.7, tolerance: 0.05))
+    }
+
+    /// Silence and tiny inputs give defined values, never NaN.
+    @Test func silenceAndTinyInputsAreDefined() throws {
+        let silence = try analyse([Float](repeating: 0, count: 16_000))
+        #expect(silence.voicedFraction == 0)
+        #expect(silence.f0MedianHz == nil)
+        #expect(silence.pauses.count == 0)
+        let tiny = try analyse([0.1, -0.1, 0.2])
+        #expect(tiny.voicedFraction == 0)
+        #expect(tiny.analysedSeconds > 0)
+        let json = try ReportCodingProbe.encode(silence)
+        #expect(!json.contains("nan"))
+    }
+
+    @Test func tracksAreAlignedToTheirStartAndHop() throws {
+        let summary = try analyse(Fixtures.tone(f0: 200, seconds: 1), keepTrack: true)
+        let track = try #require(summary.track)
+        #expect(track.hopSeconds == 0.01)
+        #expect(isClose(track.startSeconds, 0.02, tolerance: 1e-9))
+        #expect(track.f0Hz.count == track.intensityDb.count)
+        #expect(abs(track.f0Hz.count - 97) <= 1)
+    }
+
+    @Test func rejectsBadSettings() {
+        var settings = ProsodySettings()
+        settings.pitchFloor = 700
+        #expect(throws: ProsodyError.self) { try ProsodyAnalyzer(settings: settings) }
+        settings = ProsodySettings()
+        settings.pitchCeiling = 5000
+        #expect(throws: ProsodyError.self) { try ProsodyAnalyzer(settings: settings) }
+        settings = ProsodySettings()
+        settings.hopSeconds = 0
+        #expect(throws: ProsodyError.self) { try ProsodyAnalyzer(settings: settings) }
+    }
+}
+
+enum ReportCodingProbe {
+    static func encode(_ summary: ProsodySummary) throws -> String {
+        String(decoding: try JSONEncoder().encode(summary), as: UTF8.self).lowercased()
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 + Swift machine to a running Debrief: installs what is missing, builds,
+# drops the bundled Media/ samples into ./inbox, and serves the reports on http://127.0.0.1:8080/ (Ctrl-C stops).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+echo "demo: building debrief (first build takes a few minutes)"
+swift build --product debrief 2>&1 | grep -E "error|warning: unre|Compiling debrief|Build" || true
+bin=$(swift build --product debrief --show-bin-path)/debrief
+[ -x "$bin" ] || { echo "demo: build failed"; exit 1; }
+mkdir -p inbox
+# Each sample with its sidecars (transcript, metadata). The phone screen and the Mandarin interview name their
+# model in their metadata; the English interview uses the default model (software-engineer).
+cp -n Media/interview-en.mp4 Media/interview-zh.mkv Media/interview-zh.yaml \
+      Media/phone-screen-en.m4a Media/phone-screen-en.vtt Media/phone-screen-en.json inbox/ 2>/dev/null || true
+port="${DEBRIEF_PORT:-8080}"
+echo "demo: samples are in ./inbox; reports will appear at http://127.0.0.1:${port}/ (JSON: /api/v1/reports)"
+exec "$bin" serve --inbox inbox --data debrief-data --port "$port"
