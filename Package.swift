@@ -48,9 +48,10 @@ let package = Package(
         .target(name: "StoreSQLite", dependencies: ["Store", "DebriefModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Edges.
         .target(name: "Service", dependencies: [
-            "Pipeline", "Store", "DebriefModel",
+            "Pipeline", "Store", "DebriefModel", "Web",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Web", dependencies: [
             "Store", "DebriefModel", "Rendering",

@@ -8,6 +8,11 @@ import Transcripts
 public struct FileObservation: Sendable, Equatable {
     public var size: Int64
     public var modified: Date
+
+    public init(size: Int64, modified: Date) {
+        self.size = size
+        self.modified = modified
+    }
 }
 
 /// Decides which inbox files are complete recordings (or bare transcripts) ready to queue.

@@ -152,18 +152,9 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
-        let app = Application(
-            router: makeRouter(store: store),
-            configuration: .init(address: .hostname(host, port: port), serverName: "Debrief"),
-            services: [
-                InboxWatcher(inbox: inbox, store: store, stableSeconds: stableSeconds, logger: logger),
-                WorkerPool(store: store, analyzer: analyzer, count: workers, logger: logger),
-            ],
-            onServerRunning: { [inbox, host, port] channel in
-                let bound = channel.localAddress?.port ?? port
-                logger.info("Debrief is watching \(inbox)/ and serving reports on http://\(host):\(bound)/")
-            },
-            logger: logger)
+        let configuration = ServeConfiguration(inbox: inbox, host: host, port: port, workers: workers,
+                                               stableSeconds: stableSeconds)
+        let app = makeDebriefApplication(configuration: configuration, store: store, analyzer: analyzer, logger: logger)
         try await app.runService()
     }
 }

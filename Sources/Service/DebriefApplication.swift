@@ -1,0 +1,44 @@
+import Hummingbird
+import Logging
+import Pipeline
+import Store
+import Web
+
+/// How `debrief serve` runs: where it watches, how many workers, where it listens.
+public struct ServeConfiguration: Sendable {
+    public var inbox: String
+    public var host: String
+    public var port: Int
+    public var workers: Int
+    public var stableSeconds: Double
+    public var scanInterval: Duration
+
+    public init(inbox: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2,
+                stableSeconds: Double = 2, scanInterval: Duration = .seconds(1)) {
+        self.inbox = inbox
+        self.host = host
+        self.port = port
+        self.workers = workers
+        self.stableSeconds = stableSeconds
+        self.scanInterval = scanInterval
+    }
+}
+
+/// One process: the inbox watcher, the workers and the web app over one store, shut down together on SIGINT/SIGTERM.
+public func makeDebriefApplication(configuration: ServeConfiguration, store: any DebriefStore, analyzer: Analyzer,
+                                   logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: makeRouter(store: store),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
+        services: [
+            InboxWatcher(inbox: configuration.inbox, store: store, interval: configuration.scanInterval,
+                         stableSeconds: configuration.stableSeconds, logger: logger),
+            WorkerPool(store: store, analyzer: analyzer, count: configuration.workers, logger: logger),
+        ],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            let url = "http://\(configuration.host):\(port)/"
+            logger.info("Debrief is watching \(configuration.inbox)/ and serving reports on \(url)")
+        },
+        logger: logger)
+}

@@ -1,0 +1,206 @@
+import DebriefModel
+import Foundation
+import Pipeline
+import Rendering
+import TestSupport
+import Testing
+
+@Suite struct PipelineTests {
+    let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+
+    /// Every contract path of the report, with real values, for each sample.
+    @Test(arguments: ["interview-en.mp4", "interview-zh.mkv", "phone-screen-en.m4a"])
+    func samplesGiveEveryContractPath(_ name: String) throws {
+        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media(name), options: .init(tracks: true)))
+        let json = try JSONSerialization.jsonObject(with: ReportCoding.encode(report)) as! [String: Any]
+        func value(_ path: String) -> Any? {
+            var current: Any? = json
+            for key in path.split(separator: ".") {
+                if let index = Int(key) { current = (current as? [Any]).flatMap { $0.indices.contains(index) ? $0[index] : nil } }
+                else { current = (current as? [String: Any])?[String(key)] }
+            }
+            return current
+        }
+        let always = ["schemaVersion", "recording.file", "recording.sha256", "recording.durationSeconds",
+                      "recording.container", "recording.audio", "model.id", "model.version", "pipelineVersion",
+                      "prosody.f0MeanSemitones", "prosody.voicedFraction", "prosody.pauses.count",
+                      "prosody.track.startSeconds", "prosody.track.hopSeconds", "prosody.track.f0Hz",
+                      "prosody.track.intensityDb", "transcript.source", "transcript.language", "transcript.wordCount",
+                      "transcript.cues.0.start", "transcript.cues.0.end", "transcript.cues.0.text", "answers.0",
+                      "competencies.0.id", "competencies.0.name", "competencies.0.score", "competencies.0.evidence.0.quote",
+                      "overall.score", "overall.matchPercent", "overall.level", "overall.recommendation", "warnings"]
+        for path in always { #expect(value(path) != nil, "missing \(path) in \(name)") }
+        if name != "phone-screen-en.m4a" {
+            for path in ["recording.video", "visual.framesAnalysed", "visual.brightnessMean", "visual.track.timesSeconds"] {
+                #expect(value(path) != nil, "missing \(path) in \(name)")
+            }
+        }
+        #expect(report.recording.sha256.count == 64)
+        #expect((report.overall.score ?? 0) > 50)
+        #expect(report.transcript.wordCount > 50)
+        let f0 = try #require(report.prosody?.f0MedianHz)
+        #expect((70...200).contains(f0))  // espeak-ng's default voices speak around 90–110 Hz
+    }
+
+    @Test func transcriptComesFromSidecarThenStreamThenArgument() throws {
+        let phone = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.m4a")))
+        #expect(phone.transcript.source == .sidecar)
+        #expect(phone.transcript.file == "phone-screen-en.vtt")
+        #expect(phone.model.id == "sales-manager")  // from phone-screen-en.json
+        #expect(phone.candidate == "Sam Carter")
+
+        let english = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        #expect(english.transcript.source == .subtitleStream)
+        #expect(english.model.id == "software-engineer")  // the default
+        #expect(english.competencies.first { $0.id == "collaboration" }?.evidence.isEmpty == false)
+
+        let chinese = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-zh.mkv")))
+        #expect(chinese.transcript.language == .zh)
+        #expect(chinese.model.id == "sales-manager")  // from interview-zh.yaml
+        #expect(chinese.candidate == "王芳")
+
+        let overridden = try analyzer.analyze(AnalysisRequest(
+            input: Fixtures.media("interview-en.mp4"), transcript: Fixtures.media("phone-screen-en.vtt"),
+            model: "sales-manager"))
+        #expect(overridden.transcript.source == .argument)
+        #expect(overridden.model.id == "sales-manager")
+    }
+
+    @Test func theSameInputGivesTheSameReport() throws {
+        let request = AnalysisRequest(input: Fixtures.media("interview-en.mp4"))
+        #expect(try ReportCoding.encode(analyzer.analyze(request)) == ReportCoding.encode(analyzer.analyze(request)))
+    }
+
+    @Test func negatedSkillIsShownButNotCounted() throws {
+        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        // "I have never managed people, but I mentored a new engineer": mentoring counts, managing does not.
+        let collaboration = try #require(report.competencies.first { $0.id == "collaboration" })
+        #expect(collaboration.evidence.contains { $0.keyword.contains("mentored") })
+    }
+
+    func failure(_ request: AnalysisRequest, using analyzer: Analyzer? = nil) -> String? {
+        do {
+            _ = try (analyzer ?? self.analyzer).analyze(request)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    /// Invalid input: one line naming the file and the reason.
+    @Test func badInputMessages() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let empty = "\(directory)/empty.mp4"
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(failure(AnalysisRequest(input: empty)) == "\(empty): the file is empty (0 bytes)")
+
+        let truncated = "\(directory)/truncated.m4a"
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.media("phone-screen-en.m4a")))
+        try whole.prefix(40_000).write(to: URL(fileURLWithPath: truncated))
+        #expect(failure(AnalysisRequest(input: truncated))
+            == "\(truncated): not a media file FFmpeg can read (Invalid data found when processing input)")
+
+        let text = "\(directory)/notes.mp4"
+        Fixtures.write("meeting notes, not a video\n", to: text)
+        #expect(failure(AnalysisRequest(input: text))
+            == "\(text): not a media file FFmpeg can read (Invalid data found when processing input)")
+
+        #expect(failure(AnalysisRequest(input: "\(directory)/missing.mp4")) == "\(directory)/missing.mp4: no such file")
+
+        #expect(failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), model: "astronaut"))
+            == "\(Fixtures.models)/astronaut.yaml: unknown model 'astronaut' (known: sales-manager, software-engineer)")
+
+        let broken = "\(directory)/broken.yaml"
+        Fixtures.write("id: broken\nversion: 1\ntitle: [unclosed\n", to: broken)
+        let message = failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), model: broken))
+        #expect(message?.hasPrefix("\(broken):4: malformed YAML:") == true)
+
+        let vtt = "\(directory)/bad.vtt"
+        Fixtures.write("WEBVTT\n\n00:00:01.000 -> 00:00:02.000\nhello\n", to: vtt)
+        #expect(failure(AnalysisRequest(input: vtt)) == "\(vtt):3: cue without a timing line ('start --> end')")
+        #expect(failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), transcript: vtt))
+            == "\(vtt):3: cue without a timing line ('start --> end')")
+
+        let badMetadata = "\(directory)/clip.mp4"
+        try Fixtures.makeClip(at: badMetadata, seconds: 1, audio: true, video: false)
+        Fixtures.write("candidate: [oops\n", to: "\(directory)/clip.yaml")
+        #expect(failure(AnalysisRequest(input: badMetadata))?.hasPrefix("\(directory)/clip.yaml:2: malformed metadata") == true)
+    }
+
+    /// Degraded but valid input: analysed with what is there; warnings say what could not be measured.
+    @Test func degradedInputWarnings() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+
+        let silentVideo = "\(directory)/silent.mp4"
+        try Fixtures.makeClip(at: silentVideo, seconds: 2, audio: false, video: true)
+        let video = try analyzer.analyze(AnalysisRequest(input: silentVideo))
+        #expect(video.prosody == nil)
+        #expect(video.visual?.framesAnalysed == 4)
+        #expect(video.warnings == [
+            "no audio stream: voice and pauses not measured",
+            "no transcript: content not analysed (add NAME.vtt/.srt/.txt beside the recording, or a subtitle track)",
+        ])
+        #expect(video.competencies.allSatisfy { $0.score == nil && $0.insufficientEvidence == "no transcript" })
+        #expect(video.overall.score == nil)
+
+        let audioOnly = "\(directory)/tone.m4a"
+        try Fixtures.makeClip(at: audioOnly, seconds: 2, audio: true, video: false)
+        let audio = try analyzer.analyze(AnalysisRequest(input: audioOnly))
+        #expect(audio.visual == nil)
+        #expect(audio.prosody != nil)
+        #expect(audio.warnings.contains("no video stream (audio-only): picture not measured"))
+
+        let transcriptOnly = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.vtt")))
+        #expect(transcriptOnly.transcript.source == .transcriptOnly)
+        #expect(transcriptOnly.prosody == nil && transcriptOnly.visual == nil)
+        #expect(transcriptOnly.model.id == "sales-manager")
+        #expect(transcriptOnly.overall.score != nil)
+        #expect(transcriptOnly.warnings.isEmpty)
+
+        let short = "\(directory)/short.txt"
+        Fixtures.write("I debugged it.\n", to: short)
+        let tooShort = try analyzer.analyze(AnalysisRequest(input: short))
+        #expect(tooShort.overall.score == nil)
+        #expect(tooShort.warnings == [
+            "transcript too short to score: 3 words",
+            "the transcript has no timestamps: rates per minute and evidence times are not available",
+        ])
+    }
+
+    @Test func inboxFolderChoosesTheModel() throws {
+        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4"),
+                                                          folderModel: "sales-manager"))
+        #expect(report.model.id == "sales-manager")
+        let unknownFolder = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4"),
+                                                                 folderModel: "misc"))
+        #expect(unknownFolder.model.id == "software-engineer")
+    }
+
+    @Test func bundledModelsLint() throws {
+        let models = try ModelCatalog(directory: Fixtures.models).all()
+        #expect(models.count >= 2)
+        for model in models {
+            #expect(model.dimensions.allSatisfy { !($0.keywords["en"] ?? []).isEmpty && !($0.keywords["zh"] ?? []).isEmpty })
+        }
+    }
+
+    @Test func htmlEscapesTranscriptText() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let hostile = "\(directory)/hostile.srt"
+        Fixtures.write("1\n00:00:01,000 --> 00:00:09,000\nI debugged <script>alert(1)</script> and <img src=x onerror=alert(2)> --> the root cause of the outage with my teammates today\n", to: hostile)
+        var report = try analyzer.analyze(AnalysisRequest(input: hostile))
+        // SRT markup tags are dropped when parsing; what remains is plain text.
+        #expect(report.transcript.cues.first?.text.contains("<") == false)
+        // Literal markup (as a subtitle stream may carry) is escaped when rendered.
+        report.transcript.cues[0].text = "<script>alert(1)</script> <img src=x onerror=alert(2)> -->"
+        let page = ReportRenderer().html(report)
+        #expect(!page.contains("<script>alert"))
+        #expect(!page.contains("<img src=x"))
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; --&gt;"))
+        let text = ReportRenderer(language: .zh).text(report)
+        #expect(text.contains("总分"))
+    }
+}

@@ -1,0 +1,75 @@
+import DebriefModel
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Pipeline
+import Service
+import Store
+import StoreSQLite
+import TestSupport
+import Testing
+
+/// A running service (watcher, workers, web app on a real socket) over SQLite: files dropped into its inbox come
+/// back as reports over HTTP; a bad file fails with its reason and the service keeps working.
+@Suite struct EndToEndTests {
+    @Test(.timeLimit(.minutes(2)))
+    func droppedRecordingBecomesAReportReadOverHTTP() async throws {
+        let directory = Fixtures.temporaryDirectory("e2e")
+        defer { Fixtures.cleanUp(directory) }
+        let inbox = "\(directory)/inbox"
+        try FileManager.default.createDirectory(atPath: "\(inbox)/sales-manager", withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: "\(directory)/data/debrief.sqlite")
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .warning
+        let app = makeDebriefApplication(
+            configuration: ServeConfiguration(inbox: inbox, port: 0, workers: 2, stableSeconds: 0.3,
+                                              scanInterval: .milliseconds(100)),
+            store: store, analyzer: Analyzer(catalog: ModelCatalog(directory: Fixtures.models)), logger: logger)
+
+        try await app.test(.live) { client in
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            // Copy under a temporary name, then rename: the watcher must not take the partial file.
+            let partial = "\(inbox)/sales-manager/interview-en.mp4.part"
+            try FileManager.default.copyItem(atPath: Fixtures.media("interview-en.mp4"), toPath: partial)
+            try FileManager.default.moveItem(atPath: partial, toPath: "\(inbox)/sales-manager/interview-en.mp4")
+            Fixtures.write("not a video\n", to: "\(inbox)/broken.mp4")
+
+            var list: [[String: Any]] = []
+            for _ in 0..<300 {
+                let response = try await client.execute(uri: "/api/v1/reports", method: .get)
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                list = json?["reports"] as? [[String: Any]] ?? []
+                let failed = try await store.jobs(limit: 10).contains { $0.status == .failed }
+                if !list.isEmpty && failed { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(list.count == 1)
+            let item = try #require(list.first)
+            #expect(item["file"] as? String == "interview-en.mp4")
+            #expect((item["model"] as? [String: Any])?["id"] as? String == "sales-manager")
+            #expect((item["overall"] as? [String: Any])?["score"] != nil)
+
+            let id = try #require(item["id"] as? Int)
+            let reportResponse = try await client.execute(uri: "/api/v1/reports/\(id)", method: .get)
+            #expect(reportResponse.status == .ok)
+            let report = try ReportCoding.decode(Data(buffer: reportResponse.body))
+            #expect(report.model.id == "sales-manager")
+            #expect(report.transcript.source == .subtitleStream)
+            #expect(report.prosody != nil && report.visual != nil)
+
+            let page = try await client.execute(uri: "/reports/\(id)?lang=zh", method: .get)
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("能力评估"))
+
+            let index = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(index.contains("interview-en.mp4"))
+            #expect(index.contains("broken.mp4: not a media file FFmpeg can read (Invalid data found when processing input)"))
+            #expect(try await client.execute(uri: "/reports/999", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/reports/999", method: .get).status == .notFound)
+        }
+        let jobs = try await store.jobs(limit: 10)
+        #expect(jobs.count == 2)
+        #expect(jobs.contains { $0.status == .done && $0.path.hasSuffix("interview-en.mp4") })
+    }
+}
