@@ -37,3 +37,9 @@ public struct DecodeLimits: Sendable {
 
     public init() {}
 }
+
+/// Headerless input: 16-bit little-endian mono PCM at a given rate (FFmpeg's `s16le` demuxer).
+public struct RawPCM: Sendable, Equatable {
+    public var sampleRate: Int
+    public init(sampleRate: Int) { self.sampleRate = sampleRate }
+}

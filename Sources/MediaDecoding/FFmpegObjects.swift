@@ -32,15 +32,21 @@ final class InputFormat {
     let pointer: UnsafeMutablePointer<AVFormatContext>
 
     /// Opens `path` for demuxing, limited to local files and bounded probing.
-    init(path: String, limits: DecodeLimits) throws(DecodeError) {
+    init(path: String, limits: DecodeLimits, raw: RawPCM? = nil) throws(DecodeError) {
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
         var options: OpaquePointer? = nil
+        var inputFormat: UnsafePointer<AVInputFormat>? = nil
+        if let raw {
+            inputFormat = av_find_input_format("s16le")
+            av_dict_set(&options, "sample_rate", String(raw.sampleRate), 0)
+            av_dict_set(&options, "ch_layout", "mono", 0)
+        }
         // Only the `file` protocol: a hostile playlist or concat script cannot make FFmpeg open URLs.
         av_dict_set(&options, "protocol_whitelist", "file", 0)
         av_dict_set(&options, "probesize", String(limits.probeBytes), 0)
         av_dict_set(&options, "analyzeduration", String(limits.analyzeMicroseconds), 0)
         av_dict_set(&options, "max_streams", String(limits.maxStreams), 0)
-        let opened = AVResult(rawValue: avformat_open_input(&context, path, nil, &options))
+        let opened = AVResult(rawValue: avformat_open_input(&context, path, inputFormat, &options))
         av_dict_free(&options)
         guard !opened.isError, let context else {
             throw DecodeError(code: .notMedia, file: path,

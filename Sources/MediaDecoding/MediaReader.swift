@@ -13,6 +13,8 @@ public struct DecodeOptions: Sendable {
     /// Audio chunk length in samples at 16 kHz.
     public var chunkSamples = 8_000
     public var limits = DecodeLimits()
+    /// Set for headerless PCM, which has no header to probe.
+    public var raw: RawPCM?
 
     public init(frameRate: Double = 2, frameWidth: Int = 320) {
         self.frameRate = frameRate
@@ -56,7 +58,7 @@ public final class MediaReader {
         self.path = path
         self.options = options
         let size = try Self.checkFile(path)
-        let format = try InputFormat(path: path, limits: options.limits)
+        let format = try InputFormat(path: path, limits: options.limits, raw: options.raw)
         self.format = format
         let context = format.pointer
         func best(_ type: AVMediaType) -> Int? {

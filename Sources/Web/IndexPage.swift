@@ -23,7 +23,7 @@ struct IndexPage {
                 html += "<tr><td><a href=\"/reports/\(report.id)\(language == .zh ? "?lang=zh" : "")\">"
                     + "\(e(report.candidate ?? report.file))</a><br><span class=\"muted\">\(e(report.file))</span></td>"
                     + "<td>\(e(report.modelID)) v\(report.modelVersion)</td>"
-                    + "<td>\(fixed(report.overall.score))</td><td>\(fixed(report.overall.matchPercent))%</td>"
+                    + "<td>\(fixed(report.overall.score))</td><td>\(report.overall.matchPercent.map { fixed($0) + "%" } ?? "–")</td>"
                     + "<td><span class=\"pill\">\(e(level))</span></td><td>\(report.warnings)</td>"
                     + "<td class=\"muted\">\(e(timestamp(report.createdAt)))</td></tr>"
             }

@@ -16,7 +16,7 @@ struct Debrief: AsyncParsableCommand {
         commandName: "debrief",
         abstract: "Analyses recorded interviews against a job's competency model.",
         version: pipelineVersion,
-        subcommands: [Analyze.self, Serve.self, Models.self])
+        subcommands: [Analyze.self, Serve.self, Models.self, Eval.self])
 }
 
 /// Where competency models live: `--models DIR`, else `$DEBRIEF_MODELS`, else `./Models`.
@@ -218,6 +218,43 @@ struct Models: AsyncParsableCommand {
                 }
             }
             if problems > 0 { throw ExitCode(1) }
+        }
+    }
+}
+
+struct Eval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure analyses against labelled reference data.",
+        subcommands: [Prosody.self])
+
+    struct Prosody: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare F0, voicing and intensity with Praat's on a directory like ../shared/data/prosody-dev.")
+
+        @Argument(help: "Directory with manifest.csv and praat-f0/.")
+        var directory: String
+
+        @Option(help: "Evaluate at most this many files.")
+        var limit: Int?
+
+        @Option(help: "Take every n-th file of the manifest.")
+        var every = 1
+
+        @Flag(help: "Print one line per file.")
+        var verbose = false
+
+        func run() async throws {
+            let summary = try ProsodyEvaluation(directory: directory).run(limit: limit, stride: every)
+            if verbose {
+                for file in summary.files {
+                    let agreement = Double(file.voicingAgreements) / Double(max(1, file.frames)) * 100
+                    print(String(format: "%@\tvoicing %.1f%%\tgross %d/%d\tmedian %.1f vs %.1f Hz\tintensity %.1f vs %.1f dB",
+                                 file.id, agreement, file.grossErrors, file.bothVoiced, file.f0Median ?? 0,
+                                 file.praatF0Median ?? 0, file.intensityMean ?? 0, file.praatIntensityMean ?? 0))
+                }
+            }
+            for reason in summary.skipped.prefix(5) { print("skipped: \(reason)") }
+            print(summary.report)
         }
     }
 }

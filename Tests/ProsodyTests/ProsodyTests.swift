@@ -99,9 +99,11 @@ enum ScalarReference {
         let summary = try analyse(Fixtures.tone(f0: 200, seconds: 1), keepTrack: true)
         let track = try #require(summary.track)
         #expect(track.hopSeconds == 0.01)
-        #expect(isClose(track.startSeconds, 0.02, tolerance: 1e-9))
+        // The first frame is centred where the longest window (intensity: 3.2 / 75 Hz each side) first fits.
+        #expect(isClose(track.startSeconds, 683.0 / 16_000, tolerance: 1e-9))
         #expect(track.f0Hz.count == track.intensityDb.count)
-        #expect(abs(track.f0Hz.count - 97) <= 1)
+        // Frames fit whole windows: ⌊(1 s − 2·start) / hop⌋ + 1.
+        #expect(track.f0Hz.count == Int(((1 - 2 * track.startSeconds) / 0.01).rounded(.down)) + 1)
     }
 
     @Test func rejectsBadSettings() {

@@ -1,0 +1,293 @@
+import Foundation
+
+/// One pitch candidate of a frame: frequency 0 means "unvoiced".
+struct PitchCandidate {
+    var frequency: Float
+    var strength: Float
+}
+
+/// Boersma (1993) autocorrelation pitch analysis of single frames, as in Praat's "To Pitch (ac)": the frame is
+/// centred, stripped of its local mean (one longest period each side), Hann-windowed, its autocorrelation divided by
+/// the window's, local maxima above half the voicing threshold become candidates (position by parabolic
+/// interpolation, strength by windowed-sinc interpolation, refined by a golden-section search of the sinc curve),
+/// the strongest `maxCandidates` kept after an octave cost that favours higher frequencies.
+struct PitchFrameAnalyzer {
+    let settings: ProsodySettings
+    let rate: Double
+    /// Samples in the window (even) and the longest period.
+    let windowLength: Int
+    let halfWindow: Int
+    let periodSamples: Int
+    let halfPeriod: Int
+    /// Highest lag searched for maxima, and highest lag computed (interpolation needs some beyond).
+    let maximumLag: Int
+    let computedLags: Int
+    let window: [Float]
+    let windowCorrelation: [Float]
+    private var frame: [Float]
+    private var correlation: [Float]
+
+    static let sincDepthStrength = 30
+    static let sincDepthRefine = 70
+
+    init(settings: ProsodySettings, rate: Double) {
+        self.settings = settings
+        self.rate = rate
+        periodSamples = Int((rate / settings.pitchFloor).rounded(.down))
+        halfPeriod = periodSamples / 2 + 1
+        let windowSeconds = 3 / settings.pitchFloor
+        halfWindow = Int((windowSeconds * rate).rounded(.down)) / 2 - 1
+        windowLength = halfWindow * 2
+        maximumLag = min(Int((Double(windowLength) / 3).rounded(.down)) + 2, windowLength)
+        computedLags = min(windowLength - 1, maximumLag + Self.sincDepthRefine + 2)
+        let n = windowLength
+        let hann: [Float] = (1...n).map { i in Float(0.5 - 0.5 * cos(Double(i) * 2 * Double.pi / Double(n + 1))) }
+        window = hann
+        let lags = computedLags
+        var correlation = [Float](repeating: 0, count: lags + 1)
+        hann.withUnsafeBufferPointer { w in
+            correlation.withUnsafeMutableBufferPointer { Kernels.autocorrelation(w, lags: 0...lags, into: $0) }
+        }
+        let zero = correlation[0]
+        windowCorrelation = correlation.map { $0 / zero }
+        frame = [Float](repeating: 0, count: n)
+        self.correlation = [Float](repeating: 0, count: computedLags + 1)
+    }
+
+    /// Samples needed on each side of a frame centre.
+    var reach: Int { max(halfWindow + 1, periodSamples + 1) }
+
+    /// Analyses the frame centred at `centre` of `samples`.
+    /// - Returns: the local peak (max |windowed sample| within half a longest period of the centre), the largest
+    ///   |sample − local mean| of the hop around the centre (for the global peak), and the voiced candidates.
+    mutating func analyse(_ samples: UnsafeBufferPointer<Float>, centre: Int, hop: Int)
+        -> (localPeak: Float, hopPeak: Float, candidates: [PitchCandidate]) {
+        var mean: Float = 0
+        for i in (centre - periodSamples)..<(centre + periodSamples) { mean += samples[i] }
+        mean /= Float(2 * periodSamples)
+        let start = centre - halfWindow
+        for j in 0..<windowLength { frame[j] = (samples[start + j] - mean) * window[j] }
+        var localPeak: Float = 0
+        for j in max(0, halfWindow - halfPeriod)..<min(windowLength, halfWindow + halfPeriod) {
+            localPeak = max(localPeak, abs(frame[j]))
+        }
+        var hopPeak: Float = 0
+        for i in (centre - hop / 2)..<(centre + hop - hop / 2) { hopPeak = max(hopPeak, abs(samples[i] - mean)) }
+        guard localPeak > 0 else { return (0, hopPeak, []) }
+
+        frame.withUnsafeBufferPointer { x in
+            correlation.withUnsafeMutableBufferPointer { Kernels.autocorrelation(x, lags: 0...computedLags, into: $0) }
+        }
+        let zero = correlation[0]
+        guard zero > 0 else { return (localPeak, hopPeak, []) }
+        for lag in 0...computedLags { correlation[lag] = correlation[lag] / (zero * windowCorrelation[lag]) }
+
+        var candidates: [PitchCandidate] = []
+        var places: [Int] = []
+        let threshold = 0.5 * settings.voicingThreshold
+        let minimumPitch = Float(settings.pitchFloor)
+        for i in 2..<maximumLag where correlation[i] > threshold
+            && correlation[i] > correlation[i - 1] && correlation[i] >= correlation[i + 1] {
+            let dr = 0.5 * (correlation[i + 1] - correlation[i - 1])
+            let d2r = 2 * correlation[i] - correlation[i - 1] - correlation[i + 1]
+            let lag = Float(i) + (d2r != 0 ? dr / d2r : 0)
+            var strength = sinc(at: lag, depth: Self.sincDepthStrength)
+            if strength > 1 { strength = 1 / strength }
+            let frequency = Float(rate) / lag
+            let score = strength - settings.octaveCost * log2(minimumPitch / frequency)
+            if candidates.count < settings.maxCandidates {
+                candidates.append(PitchCandidate(frequency: frequency, strength: strength))
+                places.append(i)
+            } else {
+                var weakest: Float = 2
+                var place = -1
+                for (index, candidate) in candidates.enumerated() {
+                    let local = candidate.strength - settings.octaveCost * log2(minimumPitch / candidate.frequency)
+                    if local < weakest { weakest = local; place = index }
+                }
+                if score > weakest, place >= 0 {
+                    candidates[place] = PitchCandidate(frequency: frequency, strength: strength)
+                    places[place] = i
+                }
+            }
+        }
+        // Refine each maximum on the sinc-interpolated curve.
+        for index in candidates.indices {
+            let (lag, value) = refineMaximum(near: places[index])
+            candidates[index] = PitchCandidate(frequency: Float(rate) / lag, strength: value > 1 ? 1 / value : value)
+        }
+        return (localPeak, hopPeak, candidates)
+    }
+
+    /// Windowed-sinc interpolation of the (symmetric) normalised autocorrelation at fractional lag `x`.
+    func sinc(at x: Float, depth: Int) -> Float {
+        let left = Int(x.rounded(.down))
+        if Float(left) == x { return value(at: left) }
+        var sum: Float = 0
+        let halfWidth = Float(depth) + 0.5
+        for i in (left - depth + 1)...(left + depth) {
+            let d = x - Float(i)
+            let phase = Float.pi * d
+            let weight = 0.5 + 0.5 * cos(phase / halfWidth)
+            sum += value(at: i) * sin(phase) / phase * weight
+        }
+        return sum
+    }
+
+    private func value(at lag: Int) -> Float {
+        let k = abs(lag)
+        return k <= computedLags ? correlation[k] : 0
+    }
+
+    /// Golden-section search for the maximum of the sinc-interpolated curve within one lag of `place`.
+    private func refineMaximum(near place: Int) -> (lag: Float, value: Float) {
+        let depth = Self.sincDepthRefine
+        var a = Float(place) - 1
+        var b = Float(place) + 1
+        let ratio: Float = 0.618_034
+        var c = b - ratio * (b - a)
+        var d = a + ratio * (b - a)
+        var fc = sinc(at: c, depth: depth)
+        var fd = sinc(at: d, depth: depth)
+        for _ in 0..<18 {
+            if fc > fd {
+                b = d; d = c; fd = fc
+                c = b - ratio * (b - a); fc = sinc(at: c, depth: depth)
+            } else {
+                a = c; c = d; fc = fd
+                d = a + ratio * (b - a); fd = sinc(at: d, depth: depth)
+            }
+        }
+        let lag = 0.5 * (a + b)
+        let best = sinc(at: lag, depth: depth)
+        let atPlace = value(at: place)
+        return best >= atPlace ? (lag, best) : (Float(place), atPlace)
+    }
+}
+
+/// The path search of Boersma (1993) over frames' candidates, as Praat's `Pitch_pathFinder`: each frame scores its
+/// candidates (voiced: strength minus an octave cost towards the ceiling; unvoiced: the voicing threshold plus a
+/// penalty for quiet frames relative to the global peak), transitions cost octave jumps and voicing changes, and a
+/// Viterbi search finds the best path.
+///
+/// Streaming: candidates wait `lookahead` frames before entering the search, so the global peak covers that much of
+/// the future (the whole of any recording shorter than the look-ahead, as Praat sees it); decisions are then taken
+/// with a fixed lag, backtracking `decisionLag` frames from the best current state. Memory is bounded by both.
+struct PitchPathFinder {
+    let settings: ProsodySettings
+    let lookahead: Int
+    let decisionLag: Int
+    private let jumpCost: Float
+    private let voicingCost: Float
+
+    private var waiting: [(localPeak: Float, candidates: [PitchCandidate])] = []
+    private var waitingStart = 0
+    private(set) var globalPeak: Float = 0
+    /// Frames inside the search window: their candidates' frequencies and back-pointers.
+    private var windowFrequencies: [[Float]] = []
+    private var windowBack: [[Int]] = []
+    private var delta: [Float] = []
+    private var emitted: [Float] = []
+
+    init(settings: ProsodySettings, lookahead: Int = 1000, decisionLag: Int = 200) {
+        self.settings = settings
+        self.lookahead = lookahead
+        self.decisionLag = decisionLag
+        let correction = Float(0.01 / settings.hopSeconds)
+        jumpCost = settings.octaveJumpCost * correction
+        voicingCost = settings.voicedUnvoicedCost * correction
+    }
+
+    mutating func add(localPeak: Float, hopPeak: Float, candidates: [PitchCandidate]) {
+        globalPeak = max(globalPeak, hopPeak, localPeak)
+        waiting.append((localPeak, candidates))
+        if waiting.count - waitingStart > lookahead { admitOne() }
+    }
+
+    /// Runs the remaining frames through the search and returns every decision not yet taken.
+    mutating func finish() -> [Float] {
+        while waitingStart < waiting.count { admitOne() }
+        waiting.removeAll()
+        waitingStart = 0
+        guard !windowFrequencies.isEmpty else { return takeEmitted() }
+        var place = delta.indices.max { delta[$0] < delta[$1] } ?? 0
+        var tail: [Float] = []
+        let ceiling = Float(settings.pitchCeiling)
+        for index in stride(from: windowFrequencies.count - 1, through: 0, by: -1) {
+            let frequency = windowFrequencies[index][place]
+            tail.append(frequency > 0 && frequency <= ceiling ? frequency : 0)
+            place = windowBack[index][place]
+        }
+        emitted += tail.reversed()
+        windowFrequencies.removeAll()
+        windowBack.removeAll()
+        return takeEmitted()
+    }
+
+    /// Decisions taken so far (F0 in Hz per frame, 0 when unvoiced), removed from the buffer.
+    mutating func takeEmitted() -> [Float] {
+        defer { emitted.removeAll(keepingCapacity: true) }
+        return emitted
+    }
+
+    private mutating func admitOne() {
+        let (localPeak, voiced) = waiting[waitingStart]
+        waitingStart += 1
+        if waitingStart > 4096 {
+            waiting.removeFirst(waitingStart)
+            waitingStart = 0
+        }
+        let ceiling = Float(settings.pitchCeiling)
+        let intensity = globalPeak > 0 ? min(1, localPeak / globalPeak) : 0
+        let quiet = 2 - intensity / (settings.silenceThreshold / (1 + settings.voicingThreshold))
+        let unvoicedStrength = settings.voicingThreshold + max(0, quiet)
+        var frequencies: [Float] = [0]
+        var scores: [Float] = [unvoicedStrength]
+        for candidate in voiced {
+            frequencies.append(candidate.frequency)
+            scores.append(candidate.frequency > ceiling ? unvoicedStrength
+                : candidate.strength - settings.octaveCost * log2(ceiling / candidate.frequency))
+        }
+        if delta.isEmpty {
+            delta = scores
+            windowFrequencies.append(frequencies)
+            windowBack.append(Array(repeating: 0, count: frequencies.count))
+            return
+        }
+        let previous = windowFrequencies.last!
+        var next = [Float](repeating: 0, count: frequencies.count)
+        var back = [Int](repeating: 0, count: frequencies.count)
+        for (j, f2) in frequencies.enumerated() {
+            let currentVoiceless = f2 <= 0 || f2 > ceiling
+            var best: Float = -.infinity
+            var place = 0
+            for (i, f1) in previous.enumerated() {
+                let previousVoiceless = f1 <= 0 || f1 > ceiling
+                let cost: Float
+                if previousVoiceless != currentVoiceless { cost = voicingCost }
+                else if currentVoiceless { cost = 0 }
+                else { cost = jumpCost * abs(log2(f1 / f2)) }
+                let value = delta[i] - cost
+                if value > best { best = value; place = i }
+            }
+            next[j] = best + scores[j]
+            back[j] = place
+        }
+        // Keep scores bounded over hours of audio: only differences matter.
+        let top = next.max() ?? 0
+        delta = next.map { $0 - top }
+        windowFrequencies.append(frequencies)
+        windowBack.append(back)
+        if windowFrequencies.count > decisionLag { decideOldest() }
+    }
+
+    /// Backtracks from the best current state to the oldest frame in the window and emits its decision.
+    private mutating func decideOldest() {
+        var place = delta.indices.max { delta[$0] < delta[$1] } ?? 0
+        for index in stride(from: windowFrequencies.count - 1, to: 0, by: -1) { place = windowBack[index][place] }
+        let frequency = windowFrequencies[0][place]
+        emitted.append(frequency > 0 && frequency <= Float(settings.pitchCeiling) ? frequency : 0)
+        windowFrequencies.removeFirst()
+        windowBack.removeFirst()
+    }
+}
