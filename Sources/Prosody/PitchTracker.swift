@@ -26,6 +26,7 @@ struct PitchFrameAnalyzer {
     let windowCorrelation: [Float]
     private var frame: [Float]
     private var correlation: [Float]
+    private var fft: RealFFT
 
     static let sincDepthStrength = 30
     static let sincDepthRefine = 70
@@ -52,6 +53,9 @@ struct PitchFrameAnalyzer {
         windowCorrelation = correlation.map { $0 / zero }
         frame = [Float](repeating: 0, count: n)
         self.correlation = [Float](repeating: 0, count: computedLags + 1)
+        var fftSize = 4
+        while fftSize < n + lags { fftSize *= 2 }
+        fft = RealFFT(size: fftSize)
     }
 
     /// Samples needed on each side of a frame centre.
@@ -75,8 +79,9 @@ struct PitchFrameAnalyzer {
         for i in (centre - hop / 2)..<(centre + hop - hop / 2) { hopPeak = max(hopPeak, abs(samples[i] - mean)) }
         guard localPeak > 0 else { return (0, hopPeak, []) }
 
+        let lags = computedLags
         frame.withUnsafeBufferPointer { x in
-            correlation.withUnsafeMutableBufferPointer { Kernels.autocorrelation(x, lags: 0...computedLags, into: $0) }
+            correlation.withUnsafeMutableBufferPointer { fft.autocorrelation(x, maxLag: lags, into: $0) }
         }
         let zero = correlation[0]
         guard zero > 0 else { return (localPeak, hopPeak, []) }
@@ -119,19 +124,32 @@ struct PitchFrameAnalyzer {
         return (localPeak, hopPeak, candidates)
     }
 
-    /// Windowed-sinc interpolation of the (symmetric) normalised autocorrelation at fractional lag `x`.
+    /// Windowed-sinc interpolation of the (symmetric) normalised autocorrelation at fractional lag `x`, with a
+    /// raised-cosine window over `depth` lags each side. sin(π(x − i)) = (−1)ⁱ·sin(πx), and the window's cosines
+    /// follow the Chebyshev recurrence, so one evaluation costs two trigonometric calls whatever the depth.
     func sinc(at x: Float, depth: Int) -> Float {
         let left = Int(x.rounded(.down))
         if Float(left) == x { return value(at: left) }
-        var sum: Float = 0
-        let halfWidth = Float(depth) + 0.5
-        for i in (left - depth + 1)...(left + depth) {
-            let d = x - Float(i)
-            let phase = Float.pi * d
-            let weight = 0.5 + 0.5 * cos(phase / halfWidth)
-            sum += value(at: i) * sin(phase) / phase * weight
+        let first = left - depth + 1
+        let halfWidth = Double(depth) + 0.5
+        let fraction = Double(x) - Double(first)  // d for i = first; d decreases by 1 per step
+        let sinFirst = sin(Double.pi * fraction)  // sin(π d₀); each step flips its sign
+        let step = -Double.pi / halfWidth
+        var cosPrevious = cos(Double.pi * fraction / halfWidth - step)
+        var cosCurrent = cos(Double.pi * fraction / halfWidth)
+        let twiceCosStep = 2 * cos(step)
+        var sign = 1.0
+        var sum = 0.0
+        for k in 0..<(2 * depth) {
+            let d = fraction - Double(k)
+            let weight = 0.5 + 0.5 * cosCurrent
+            sum += Double(value(at: first + k)) * sign * sinFirst / (Double.pi * d) * weight
+            let cosNext = twiceCosStep * cosCurrent - cosPrevious
+            cosPrevious = cosCurrent
+            cosCurrent = cosNext
+            sign = -sign
         }
-        return sum
+        return Float(sum)
     }
 
     private func value(at lag: Int) -> Float {
@@ -139,29 +157,29 @@ struct PitchFrameAnalyzer {
         return k <= computedLags ? correlation[k] : 0
     }
 
-    /// Golden-section search for the maximum of the sinc-interpolated curve within one lag of `place`.
+    /// The maximum of the sinc-interpolated curve near lag `place`: two parabolic steps on sinc values, at ±0.25
+    /// then ±0.03 lags (a lag error below 0.005 samples, 0.01 % of F0 at 200 Hz), starting from the parabola
+    /// through the three integer lags.
     private func refineMaximum(near place: Int) -> (lag: Float, value: Float) {
         let depth = Self.sincDepthRefine
-        var a = Float(place) - 1
-        var b = Float(place) + 1
-        let ratio: Float = 0.618_034
-        var c = b - ratio * (b - a)
-        var d = a + ratio * (b - a)
-        var fc = sinc(at: c, depth: depth)
-        var fd = sinc(at: d, depth: depth)
-        for _ in 0..<18 {
-            if fc > fd {
-                b = d; d = c; fd = fc
-                c = b - ratio * (b - a); fc = sinc(at: c, depth: depth)
-            } else {
-                a = c; c = d; fc = fd
-                d = a + ratio * (b - a); fd = sinc(at: d, depth: depth)
+        let left = value(at: place - 1), centre = value(at: place), right = value(at: place + 1)
+        let curvature = left - 2 * centre + right
+        var x = Float(place) + (curvature < 0 ? 0.5 * (left - right) / curvature : 0)
+        var best = sinc(at: x, depth: depth)
+        for h in [Float(0.25), 0.03] {
+            let below = sinc(at: x - h, depth: depth)
+            let above = sinc(at: x + h, depth: depth)
+            let bend = below - 2 * best + above
+            guard bend < 0 else {
+                if below > best { x -= h; best = below } else if above > best { x += h; best = above }
+                continue
             }
+            let shift = max(-h, min(h, 0.5 * h * (below - above) / bend))
+            let candidate = x + shift
+            let value = sinc(at: candidate, depth: depth)
+            if value >= best { x = candidate; best = value }
         }
-        let lag = 0.5 * (a + b)
-        let best = sinc(at: lag, depth: depth)
-        let atPlace = value(at: place)
-        return best >= atPlace ? (lag, best) : (Float(place), atPlace)
+        return best >= centre ? (x, best) : (Float(place), centre)
     }
 }
 
@@ -185,6 +203,8 @@ struct PitchPathFinder {
     private(set) var globalPeak: Float = 0
     /// Frames inside the search window: their candidates' frequencies and back-pointers.
     private var windowFrequencies: [[Float]] = []
+    /// log₂ of each candidate frequency of the newest frame (octave-jump costs are differences of these).
+    private var previousLog2: [Float] = []
     private var windowBack: [[Int]] = []
     private var delta: [Float] = []
     private var emitted: [Float] = []
@@ -248,6 +268,8 @@ struct PitchPathFinder {
             scores.append(candidate.frequency > ceiling ? unvoicedStrength
                 : candidate.strength - settings.octaveCost * log2(ceiling / candidate.frequency))
         }
+        let logs = frequencies.map { $0 > 0 ? log2($0) : 0 }
+        defer { previousLog2 = logs }
         if delta.isEmpty {
             delta = scores
             windowFrequencies.append(frequencies)
@@ -266,7 +288,7 @@ struct PitchPathFinder {
                 let cost: Float
                 if previousVoiceless != currentVoiceless { cost = voicingCost }
                 else if currentVoiceless { cost = 0 }
-                else { cost = jumpCost * abs(log2(f1 / f2)) }
+                else { cost = jumpCost * abs(previousLog2[i] - logs[j]) }
                 let value = delta[i] - cost
                 if value > best { best = value; place = i }
             }
