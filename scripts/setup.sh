@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Debrief needs (FFmpeg 5.1 libraries, SQLite, speech and test tools), if missing.
 set -euo pipefail
+# With arguments: install those packages instead of the default set.
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
           libsqlite3-dev ffmpeg espeak-ng)
+[ $# -gt 0 ] && packages=("$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

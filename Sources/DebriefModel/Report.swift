@@ -81,13 +81,21 @@ public struct Pauses: Sendable, Codable, Equatable {
     public var meanSeconds: Double?
     public var longestSeconds: Double?
     public var minimumSeconds: Double
+    /// Pauses by length: brief (< 0.5 s), medium (0.5–1 s), long (≥ 1 s).
+    public var brief: Int
+    public var medium: Int
+    public var long: Int
 
-    public init(count: Int, perMinute: Double, meanSeconds: Double?, longestSeconds: Double?, minimumSeconds: Double) {
+    public init(count: Int, perMinute: Double, meanSeconds: Double?, longestSeconds: Double?, minimumSeconds: Double,
+                brief: Int = 0, medium: Int = 0, long: Int = 0) {
         self.count = count
         self.perMinute = perMinute
         self.meanSeconds = meanSeconds
         self.longestSeconds = longestSeconds
         self.minimumSeconds = minimumSeconds
+        self.brief = brief
+        self.medium = medium
+        self.long = long
     }
 }
 
@@ -107,12 +115,33 @@ public struct ProsodySummary: Sendable, Codable, Equatable {
     public var intensitySdDb: Double?
     public var silenceThresholdDb: Double?
     public var pauses: Pauses
+    /// F0 slope over time, semitones per second (least squares over voiced frames).
+    public var f0SlopeSemitonesPerSecond: Double?
+    /// Syllable nuclei (de Jong & Wempe 2009) and the rates built on them.
+    public var syllables: Int?
+    /// Syllables per second of recording.
+    public var speechRate: Double?
+    /// Syllables per second of phonation (sounding time).
+    public var articulationRate: Double?
+    public var averageSyllableSeconds: Double?
+    /// Praat's jitter (local) and shimmer (local), as fractions (0.01 = 1 %).
+    public var jitterLocal: Double?
+    public var shimmerLocal: Double?
     public var track: ProsodyTrack?
 
     public init(analysedSeconds: Double, speechRatio: Double, phonationSeconds: Double, voicedFraction: Double,
                 f0MedianHz: Double?, f0MeanSemitones: Double?, f0SdSemitones: Double?, f0RangeSemitones: Double?,
                 intensityMeanDb: Double?, intensitySdDb: Double?, silenceThresholdDb: Double?, pauses: Pauses,
-                track: ProsodyTrack?) {
+                f0SlopeSemitonesPerSecond: Double? = nil, syllables: Int? = nil, speechRate: Double? = nil,
+                articulationRate: Double? = nil, averageSyllableSeconds: Double? = nil, jitterLocal: Double? = nil,
+                shimmerLocal: Double? = nil, track: ProsodyTrack?) {
+        self.f0SlopeSemitonesPerSecond = f0SlopeSemitonesPerSecond
+        self.syllables = syllables
+        self.speechRate = speechRate
+        self.articulationRate = articulationRate
+        self.averageSyllableSeconds = averageSyllableSeconds
+        self.jitterLocal = jitterLocal
+        self.shimmerLocal = shimmerLocal
         self.analysedSeconds = analysedSeconds
         self.speechRatio = speechRatio
         self.phonationSeconds = phonationSeconds

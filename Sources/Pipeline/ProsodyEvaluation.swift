@@ -17,6 +17,12 @@ public struct ProsodyEvaluation {
         public var praatF0Median: Double?
         public var intensityMean: Double?
         public var praatIntensityMean: Double?
+        public var syllables: Int?
+        public var trueSyllables: Double?
+        public var jitter: Double?
+        public var praatJitter: Double?
+        public var shimmer: Double?
+        public var praatShimmer: Double?
     }
 
     public struct Summary: Sendable {
@@ -46,6 +52,20 @@ public struct ProsodyEvaluation {
             return pairs.reduce(0, +) / Double(max(1, pairs.count))
         }
 
+        /// Median over files with a known syllable count of |detected − true| / true.
+        public var syllableMedianError: Double? {
+            let errors = files.compactMap { file -> Double? in
+                guard let truth = file.trueSyllables, truth > 0, let ours = file.syllables else { return nil }
+                return abs(Double(ours) - truth) / truth
+            }.sorted()
+            guard !errors.isEmpty else { return nil }
+            return errors.count % 2 == 1 ? errors[errors.count / 2]
+                : 0.5 * (errors[errors.count / 2 - 1] + errors[errors.count / 2])
+        }
+        public var syllableFiles: Int { files.filter { $0.trueSyllables != nil && $0.syllables != nil }.count }
+        public var jitterCorrelation: Double? { pearson(files.compactMap { f in f.jitter.flatMap { a in f.praatJitter.map { (a, $0) } } }) }
+        public var shimmerCorrelation: Double? { pearson(files.compactMap { f in f.shimmer.flatMap { a in f.praatShimmer.map { (a, $0) } } }) }
+
         public var report: String {
             func percent(_ value: Double) -> String { String(format: "%.2f %%", value * 100) }
             return """
@@ -54,6 +74,9 @@ public struct ProsodyEvaluation {
                 gross pitch error (>20 %, frames voiced in both): \(percent(grossPitchError))   (target ≤ 1.5 %)
                 per-file F0 median within 3 % of Praat: \(percent(medianWithin3Percent)) of files   (target ≥ 95 %)
                 mean intensity, mean absolute difference: \(String(format: "%.2f", intensityMeanAbsoluteErrorDb)) dB
+                syllables, median per-file error: \(syllableMedianError.map { percent($0) } ?? "–") over \(syllableFiles) files   (target ≤ 12 %)
+                jitter (local), Pearson r with Praat: \(jitterCorrelation.map { String(format: "%.3f", $0) } ?? "–")   (target ≥ 0.9)
+                shimmer (local), Pearson r with Praat: \(shimmerCorrelation.map { String(format: "%.3f", $0) } ?? "–")   (target ≥ 0.9)
                 """
         }
     }
@@ -91,6 +114,9 @@ public struct ProsodyEvaluation {
                 var result = try evaluate(id: id, source: source, rate: field("sample_rate").flatMap { Int($0) })
                 result.praatF0Median = field("praat_f0_median_hz").flatMap(Double.init)
                 result.praatIntensityMean = field("praat_intensity_mean_db").flatMap(Double.init)
+                result.trueSyllables = field("true_syllables").flatMap(Double.init)
+                result.praatJitter = field("praat_jitter_local").flatMap(Double.init)
+                result.praatShimmer = field("praat_shimmer_local").flatMap(Double.init)
                 files.append(result)
             } catch {
                 skipped.append("\(id): \(error)")
@@ -119,6 +145,9 @@ public struct ProsodyEvaluation {
         var result = FileResult(id: id)
         result.f0Median = summary.f0MedianHz
         result.intensityMean = summary.intensityMeanDb
+        result.syllables = summary.syllables
+        result.jitter = summary.jitterLocal
+        result.shimmer = summary.shimmerLocal
         let referencePath = (directory as NSString).appendingPathComponent("praat-f0/\(id).csv")
         guard let reference = try? String(contentsOfFile: referencePath, encoding: .utf8) else {
             throw AnalysisError(code: .input, message: "\(referencePath): missing Praat track")
@@ -137,6 +166,17 @@ public struct ProsodyEvaluation {
         }
         return result
     }
+}
+
+/// Pearson correlation of pairs; nil with fewer than three pairs or no variance.
+func pearson(_ pairs: [(Double, Double)]) -> Double? {
+    guard pairs.count >= 3 else { return nil }
+    let n = Double(pairs.count)
+    let mx = pairs.reduce(0) { $0 + $1.0 } / n, my = pairs.reduce(0) { $0 + $1.1 } / n
+    var sxy = 0.0, sxx = 0.0, syy = 0.0
+    for (x, y) in pairs { sxy += (x - mx) * (y - my); sxx += (x - mx) * (x - mx); syy += (y - my) * (y - my) }
+    guard sxx > 0, syy > 0 else { return nil }
+    return sxy / (sxx * syy).squareRoot()
 }
 
 /// A small RFC 4180 CSV reader (quoted fields, doubled quotes, CRLF).

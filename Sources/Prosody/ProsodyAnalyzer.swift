@@ -75,6 +75,14 @@ public struct ProsodyAnalyzer: Sendable {
     private let intensityHalf: Int
     private let intensityWindow: [Float]
     private let intensityWeight: Float
+    /// The de Jong & Wempe contour: Praat intensity with a 50 Hz floor, mean subtracted.
+    private let nucleiHalf: Int
+    private let nucleiWindow: [Float]
+    private let nucleiWeight: Float
+    private var squares: [Float] = []
+    private var voice: VoiceQuality
+    /// First frame not yet examined for closed voiced stretches.
+    private var stretchScan = 0
 
     private var buffer: [Float] = []
     /// Absolute index of `buffer[0]`.
@@ -82,6 +90,7 @@ public struct ProsodyAnalyzer: Sendable {
     private var consumedSamples = 0
     private var nextCentre: Int
     private var intensity: [Float] = []
+    private var nucleiContour: [Float] = []
     private var f0: [Float] = []
 
     public init(settings: ProsodySettings = ProsodySettings()) throws(ProsodyError) {
@@ -93,15 +102,14 @@ public struct ProsodyAnalyzer: Sendable {
         hop = Int((settings.hopSeconds * rate).rounded())
         let half = Int((3.2 / settings.pitchFloor * rate).rounded(.down))
         intensityHalf = half
-        let beta = 2 * Double.pi * Double.pi + 0.5
-        let norm = besselI0(beta)
-        intensityWindow = (-half...half).map { i in
-            let x = Double(i) / Double(half + 1)
-            let root = 1 - x * x
-            return root <= 0 ? 0 : Float(besselI0(beta * root.squareRoot()) / norm)
-        }
+        intensityWindow = kaiserWindow(half: half)
         intensityWeight = intensityWindow.reduce(0, +)
-        reach = max(pitch.reach, half + 1, hop / 2 + 1)
+        let nucleiHalfLength = Int((3.2 / 50 * rate).rounded(.down))
+        nucleiHalf = nucleiHalfLength
+        nucleiWindow = kaiserWindow(half: nucleiHalfLength)
+        nucleiWeight = nucleiWindow.reduce(0, +)
+        voice = VoiceQuality(rate: rate)
+        reach = max(pitch.reach, half + 1, nucleiHalfLength + 1, hop / 2 + 1)
         nextCentre = reach
     }
 
@@ -115,13 +123,52 @@ public struct ProsodyAnalyzer: Sendable {
             analyseFrame(centre: nextCentre)
             nextCentre += hop
         }
-        // Drop what no later frame needs.
-        let keepFrom = nextCentre - reach - bufferStart
+        f0 += path.takeEmitted()
+        measureClosedStretches(final: false)
+        // Drop what no later frame and no undecided voiced stretch needs.
+        let stretchStart = centreSample(stretchScan) - 2 * pitch.periodSamples
+        let keepFrom = min(nextCentre - reach, stretchStart) - bufferStart
         if keepFrom > 16_000 {
             buffer.removeFirst(keepFrom)
             bufferStart += keepFrom
         }
-        f0 += path.takeEmitted()
+    }
+
+    private func centreSample(_ frame: Int) -> Int { reach + frame * hop }
+
+    /// Hands every voiced stretch whose end is decided to the pulse analysis (at the end: every stretch).
+    private mutating func measureClosedStretches(final: Bool) {
+        var i = stretchScan
+        while i < f0.count {
+            guard f0[i] > 0 else { i += 1; stretchScan = i; continue }
+            var j = i
+            while j < f0.count, f0[j] > 0 { j += 1 }
+            guard j < f0.count || final else { return }  // still open
+            let hopSeconds = settings.hopSeconds
+            let origin = startSeconds
+            let left = origin + (Double(i) - 0.5) * hopSeconds
+            let right = origin + (Double(j - 1) + 0.5) * hopSeconds
+            let track = f0
+            let f0At: (Double) -> Double? = { time in
+                let position = (time - origin) / hopSeconds
+                let lower = Int(position.rounded(.down))
+                guard lower >= -1, lower < track.count else { return nil }
+                let a = lower >= 0 ? Double(track[lower]) : 0
+                let b = lower + 1 < track.count ? Double(track[lower + 1]) : 0
+                let fraction = position - Double(lower)
+                if a > 0, b > 0 { return a + (b - a) * fraction }
+                if a > 0, fraction <= 0.5 { return a }
+                if b > 0, fraction >= 0.5 { return b }
+                return nil
+            }
+            let peak = path.globalPeak
+            let offset = bufferStart
+            buffer.withUnsafeBufferPointer { samples in
+                voice.addStretch(samples: samples, offset: offset, left: left, right: right, globalPeak: peak, f0: f0At)
+            }
+            i = j
+            stretchScan = j
+        }
     }
 
     private mutating func analyseFrame(centre: Int) {
@@ -143,29 +190,70 @@ public struct ProsodyAnalyzer: Sendable {
         }
         let meanSquare = energy / intensityWeight
         intensity.append(meanSquare > 4e-10 ? 10 * log10(meanSquare / 4e-10) : 0)
+        nucleiContour.append(meanSubtractedIntensity(local))
+    }
+
+    /// Praat intensity with the 50 Hz window, the window's mean subtracted: Σw(x−m)²/Σw = Σwx²/Σw − 2mΣwx/Σw + m².
+    private mutating func meanSubtractedIntensity(_ centre: Int) -> Float {
+        let count = nucleiWindow.count
+        if squares.count != count { squares = [Float](repeating: 0, count: count) }
+        let start = centre - nucleiHalf
+        var plain: Float = 0
+        var weighted: Float = 0
+        var weightedSquares: Float = 0
+        buffer.withUnsafeBufferPointer { samples in
+            nucleiWindow.withUnsafeBufferPointer { window in
+                squares.withUnsafeMutableBufferPointer { sq in
+                    for i in 0..<count {
+                        let v = samples[start + i]
+                        plain += v
+                        sq[i] = v * v
+                    }
+                    weighted = Kernels.dot(window.baseAddress!, samples.baseAddress! + start, count: count)
+                    weightedSquares = Kernels.dot(window.baseAddress!, sq.baseAddress!, count: count)
+                }
+            }
+        }
+        let m = plain / Float(count)
+        let meanSquare = max(0, weightedSquares / nucleiWeight - 2 * m * weighted / nucleiWeight + m * m)
+        return meanSquare > 4e-10 ? 10 * log10(meanSquare / 4e-10) : 0
     }
 
     /// Summarises everything consumed so far.
     public mutating func finish() -> ProsodySummary {
         f0 += path.finish()
+        measureClosedStretches(final: true)
         let seconds = Double(consumedSamples) / Double(analysisSampleRate)
         let frameCount = intensity.count
-        let voiced = f0.filter { $0 > 0 }
-        let semitones = voiced.map { 12 * log2(Double($0) / 27.5) }
+        let hopSeconds = settings.hopSeconds
+        var voicedTimes: [Double] = []
+        var semitones: [Double] = []
+        for (index, value) in f0.enumerated() where value > 0 {
+            voicedTimes.append(startSeconds + Double(index) * hopSeconds)
+            semitones.append(12 * log2(Double(value) / 27.5))
+        }
         let sortedSemitones = semitones.sorted()
-        let dbSorted = intensity.sorted()
-        let threshold: Double? = dbSorted.isEmpty ? nil
-            : Double(quantile(dbSorted, 0.99)) - settings.silenceDbBelowPeak
-        let sounding = threshold.map { t in intensity.map { Double($0) >= t } } ?? []
-        let soundingFrames = sounding.filter { $0 }.count
-        let pauses = findPauses(sounding, seconds: seconds)
+        // de Jong & Wempe's script reads the contour at Praat's default step for a 50 Hz floor (0.8 / 50 = 16 ms);
+        // the contour is smooth (64 ms effective window), so linear resampling of the 10 ms frames is faithful.
+        let nucleiStep = 0.8 / 50
+        let (resampled, resampledVoiced) = resample(nucleiContour, voiced: f0.map { $0 > 0 }, from: hopSeconds,
+                                                    to: nucleiStep)
+        let segmentation = SpeechSegmentation(contour: resampled, voiced: resampledVoiced, hop: nucleiStep,
+                                              silenceDb: -settings.silenceDbBelowPeak,
+                                              minimumSilence: settings.minimumPauseSeconds)
+        let soundingSteps = segmentation.sounding.filter { $0 }.count
+        let phonation = Double(soundingSteps) * nucleiStep
+        let soundingFrames = Int((phonation / hopSeconds).rounded())
+        let syllables = segmentation.nuclei.count
+        let pauses = findPauses(segmentation.sounding, step: nucleiStep, seconds: seconds)
         let allDb = intensity.map(Double.init)
+        let enoughSpeech = soundingFrames > 0 && frameCount > 0
         return ProsodySummary(
             analysedSeconds: seconds,
             speechRatio: frameCount > 0 ? Double(soundingFrames) / Double(frameCount) : 0,
-            phonationSeconds: Double(soundingFrames) * settings.hopSeconds,
-            voicedFraction: frameCount > 0 ? Double(voiced.count) / Double(frameCount) : 0,
-            f0MedianHz: voiced.isEmpty ? nil : Double(quantile(voiced.sorted(), 0.5)),
+            phonationSeconds: phonation,
+            voicedFraction: frameCount > 0 ? Double(semitones.count) / Double(frameCount) : 0,
+            f0MedianHz: sortedSemitones.isEmpty ? nil : 27.5 * pow(2, quantile(sortedSemitones, 0.5) / 12),
             f0MeanSemitones: mean(semitones),
             f0SdSemitones: standardDeviation(semitones),
             f0RangeSemitones: sortedSemitones.count >= 2
@@ -173,22 +261,28 @@ public struct ProsodyAnalyzer: Sendable {
             intensityMeanDb: allDb.isEmpty ? nil
                 : 10 * log10(allDb.reduce(0) { $0 + pow(10, $1 / 10) } / Double(allDb.count)),
             intensitySdDb: standardDeviation(allDb),
-            silenceThresholdDb: threshold,
+            silenceThresholdDb: frameCount > 0 ? segmentation.threshold : nil,
             pauses: pauses,
+            f0SlopeSemitonesPerSecond: slope(voicedTimes, semitones),
+            syllables: enoughSpeech ? syllables : nil,
+            speechRate: enoughSpeech && seconds > 0 ? Double(syllables) / seconds : nil,
+            articulationRate: enoughSpeech && phonation > 0 ? Double(syllables) / phonation : nil,
+            averageSyllableSeconds: syllables > 0 ? phonation / Double(syllables) : nil,
+            jitterLocal: voice.jitterLocal,
+            shimmerLocal: voice.shimmerLocal,
             track: settings.keepTrack
-                ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: settings.hopSeconds, f0Hz: f0,
-                               intensityDb: intensity)
+                ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: hopSeconds, f0Hz: f0, intensityDb: intensity)
                 : nil)
     }
 
-    private func findPauses(_ sounding: [Bool], seconds: Double) -> Pauses {
+    private func findPauses(_ sounding: [Bool], step: Double, seconds: Double) -> Pauses {
         var lengths: [Double] = []
         if let first = sounding.firstIndex(of: true), let last = sounding.lastIndex(of: true) {
             var run = 0
             for i in first...last {
                 if sounding[i] {
-                    if Double(run) * settings.hopSeconds >= settings.minimumPauseSeconds {
-                        lengths.append(Double(run) * settings.hopSeconds)
+                    if Double(run) * step >= settings.minimumPauseSeconds - 1e-9 {
+                        lengths.append(Double(run) * step)
                     }
                     run = 0
                 } else {
@@ -201,8 +295,51 @@ public struct ProsodyAnalyzer: Sendable {
                       perMinute: minutes > 0 ? Double(lengths.count) / minutes : 0,
                       meanSeconds: mean(lengths),
                       longestSeconds: lengths.max(),
-                      minimumSeconds: settings.minimumPauseSeconds)
+                      minimumSeconds: settings.minimumPauseSeconds,
+                      brief: lengths.filter { $0 < 0.5 }.count,
+                      medium: lengths.filter { $0 >= 0.5 && $0 < 1 }.count,
+                      long: lengths.filter { $0 >= 1 }.count)
     }
+}
+
+/// Praat's intensity window: Kaiser with β = 2π² + 0.5 over 2·half + 1 samples.
+func kaiserWindow(half: Int) -> [Float] {
+    let beta = 2 * Double.pi * Double.pi + 0.5
+    let norm = besselI0(beta)
+    return (-half...half).map { i in
+        let x = Double(i) / Double(half + 1)
+        let root = 1 - x * x
+        return root <= 0 ? 0 : Float(besselI0(beta * root.squareRoot()) / norm)
+    }
+}
+
+/// Linear resampling of a frame contour (and nearest-frame voicing) from one step to another.
+func resample(_ contour: [Float], voiced: [Bool], from step: Double, to newStep: Double) -> ([Float], [Bool]) {
+    guard contour.count >= 2 else { return (contour, voiced) }
+    let count = Int((Double(contour.count - 1) * step / newStep).rounded(.down)) + 1
+    var values: [Float] = []
+    var flags: [Bool] = []
+    values.reserveCapacity(count)
+    flags.reserveCapacity(count)
+    for k in 0..<count {
+        let position = Double(k) * newStep / step
+        let lower = min(contour.count - 2, Int(position.rounded(.down)))
+        let fraction = Float(position - Double(lower))
+        values.append(contour[lower] + (contour[lower + 1] - contour[lower]) * fraction)
+        flags.append(voiced[min(voiced.count - 1, Int(position.rounded()))])
+    }
+    return (values, flags)
+}
+
+/// Least-squares slope of y on x; nil with fewer than two distinct x.
+func slope(_ x: [Double], _ y: [Double]) -> Double? {
+    guard x.count >= 2, let mx = mean(x), let my = mean(y) else { return nil }
+    var numerator = 0.0, denominator = 0.0
+    for (a, b) in zip(x, y) {
+        numerator += (a - mx) * (b - my)
+        denominator += (a - mx) * (a - mx)
+    }
+    return denominator > 0 ? numerator / denominator : nil
 }
 
 /// Modified Bessel function of the first kind, order 0 (power series; converges for the β used here).

@@ -248,9 +248,12 @@ struct Eval: AsyncParsableCommand {
             if verbose {
                 for file in summary.files {
                     let agreement = Double(file.voicingAgreements) / Double(max(1, file.frames)) * 100
-                    print(String(format: "%@\tvoicing %.1f%%\tgross %d/%d\tmedian %.1f vs %.1f Hz\tintensity %.1f vs %.1f dB",
+                    print(String(format: "%@\tvoicing %.1f%%\tgross %d/%d\tmedian %.1f vs %.1f Hz\tintensity %.1f vs %.1f dB"
+                                    + "\tsyllables %d vs %.0f\tjitter %.4f vs %.4f\tshimmer %.4f vs %.4f",
                                  file.id, agreement, file.grossErrors, file.bothVoiced, file.f0Median ?? 0,
-                                 file.praatF0Median ?? 0, file.intensityMean ?? 0, file.praatIntensityMean ?? 0))
+                                 file.praatF0Median ?? 0, file.intensityMean ?? 0, file.praatIntensityMean ?? 0,
+                                 file.syllables ?? -1, file.trueSyllables ?? -1, file.jitter ?? -1, file.praatJitter ?? -1,
+                                 file.shimmer ?? -1, file.praatShimmer ?? -1))
                 }
             }
             for reason in summary.skipped.prefix(5) { print("skipped: \(reason)") }
