@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // C shim over FFmpeg 5.1 (headers only).
@@ -63,6 +64,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
+
+        // package-benchmark suites (`swift package benchmark`); thresholds in Benchmarks/Thresholds.
+        .executableTarget(
+            name: "ProsodyBenchmarks",
+            dependencies: [
+                "Prosody", "MediaDecoding", "DebriefModel",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ProsodyBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
 
         .target(name: "TestSupport", dependencies: ["DebriefModel"], path: "Tests/TestSupport"),
         .testTarget(name: "DebriefModelTests", dependencies: ["DebriefModel", "TestSupport"]),

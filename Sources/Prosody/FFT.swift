@@ -8,8 +8,9 @@ struct RealFFT {
     let size: Int
     private let half: Int
     private let log2Half: Int
-    private var cosTable: [Float]
-    private var sinTable: [Float]
+    /// Twiddles of every stage laid end to end: stage with butterfly span h uses entries [h−1, 2h−1).
+    private var stageCos: [Float]
+    private var stageSin: [Float]
     /// exp(−2πik/N) for the split step, k < N/2.
     private var splitCos: [Float]
     private var splitSin: [Float]
@@ -18,15 +19,25 @@ struct RealFFT {
     private var im: [Float]
     private var power: [Float]
 
-    /// - Precondition: `size` is a power of two ≥ 4.
+    /// - Precondition: `size` is a power of two ≥ 8.
     init(size: Int) {
-        precondition(size >= 4 && size & (size - 1) == 0, "FFT size must be a power of two ≥ 4")
+        precondition(size >= 8 && size & (size - 1) == 0, "FFT size must be a power of two ≥ 8")
         self.size = size
         let n = size / 2
         half = n
         log2Half = n.trailingZeroBitCount
-        cosTable = (0..<(n / 2 + 1)).map { Float(cos(2 * Double.pi * Double($0) / Double(n))) }
-        sinTable = (0..<(n / 2 + 1)).map { Float(sin(2 * Double.pi * Double($0) / Double(n))) }
+        var stageCos: [Float] = [], stageSin: [Float] = []
+        var span = 1
+        while span < n {
+            for k in 0..<span {
+                let angle = Double.pi * Double(k) / Double(span)
+                stageCos.append(Float(cos(angle)))
+                stageSin.append(Float(sin(angle)))
+            }
+            span *= 2
+        }
+        self.stageCos = stageCos
+        self.stageSin = stageSin
         splitCos = (0..<n).map { Float(cos(2 * Double.pi * Double($0) / Double(size))) }
         splitSin = (0..<n).map { Float(sin(2 * Double.pi * Double($0) / Double(size))) }
         let bits = n.trailingZeroBitCount
@@ -42,43 +53,82 @@ struct RealFFT {
     }
 
     /// In-place complex FFT of `re`/`im` (length N/2), forward (e^{−i…}) or inverse (e^{+i…}, unscaled).
+    /// The first two stages need no multiplications; stages with spans of 8 or more run eight butterflies at a time.
     private mutating func complexTransform(inverse: Bool) {
         let n = half
-        for i in 0..<n {
-            let j = bitReversed[i]
-            if j > i { re.swapAt(i, j); im.swapAt(i, j) }
-        }
         let sign: Float = inverse ? 1 : -1
-        var length = 2
-        re.withUnsafeMutableBufferPointer { re in
-            im.withUnsafeMutableBufferPointer { im in
-                while length <= n {
-                    let halfLength = length / 2
-                    let stride = n / length
+        re.withUnsafeMutableBufferPointer { reBuffer in
+            im.withUnsafeMutableBufferPointer { imBuffer in
+                bitReversed.withUnsafeBufferPointer { reversal in
+                    let re = reBuffer.baseAddress!, im = imBuffer.baseAddress!
+                    for i in 0..<n {
+                        let j = reversal[i]
+                        if j > i { swap(&re[i], &re[j]); swap(&im[i], &im[j]) }
+                    }
+                    // Span 1 (w = 1) and span 2 (w = 1, ∓i) fused.
                     var start = 0
                     while start < n {
-                        for k in 0..<halfLength {
-                            // w = exp(sign · 2πi k / length) = table[k · stride]
-                            let t = k * stride
-                            let wr: Float
-                            let wi: Float
-                            if t <= n / 4 {
-                                wr = cosTable[t]; wi = sign * sinTable[t]
-                            } else {
-                                wr = -cosTable[n / 2 - t]; wi = sign * sinTable[n / 2 - t]
-                            }
-                            let a = start + k
-                            let b = a + halfLength
-                            let xr = re[b] * wr - im[b] * wi
-                            let xi = re[b] * wi + im[b] * wr
-                            re[b] = re[a] - xr
-                            im[b] = im[a] - xi
-                            re[a] += xr
-                            im[a] += xi
-                        }
-                        start += length
+                        let r0 = re[start], r1 = re[start + 1], r2 = re[start + 2], r3 = re[start + 3]
+                        let i0 = im[start], i1 = im[start + 1], i2 = im[start + 2], i3 = im[start + 3]
+                        let ar = r0 + r1, ai = i0 + i1, br = r0 - r1, bi = i0 - i1
+                        let cr = r2 + r3, ci = i2 + i3, dr = r2 - r3, di = i2 - i3
+                        // d · (sign · i) = (−sign·di, sign·dr)
+                        let er = -sign * di, ei = sign * dr
+                        re[start] = ar + cr; im[start] = ai + ci
+                        re[start + 2] = ar - cr; im[start + 2] = ai - ci
+                        re[start + 1] = br + er; im[start + 1] = bi + ei
+                        re[start + 3] = br - er; im[start + 3] = bi - ei
+                        start += 4
                     }
-                    length *= 2
+                    stageCos.withUnsafeBufferPointer { cosBuffer in
+                        stageSin.withUnsafeBufferPointer { sinBuffer in
+                            let cosines = UnsafeRawPointer(cosBuffer.baseAddress!)
+                            let sines = UnsafeRawPointer(sinBuffer.baseAddress!)
+                            let rawRe = UnsafeMutableRawPointer(re), rawIm = UnsafeMutableRawPointer(im)
+                            var span = 4
+                            while span < n {
+                                let twiddle = (span - 1) * 4
+                                var start = 0
+                                while start < n {
+                                    if span >= 8 {
+                                        var k = 0
+                                        while k < span {
+                                            let wr = cosines.loadUnaligned(fromByteOffset: twiddle + k * 4, as: SIMD8<Float>.self)
+                                            let wi = sign * sines.loadUnaligned(fromByteOffset: twiddle + k * 4, as: SIMD8<Float>.self)
+                                            let a = (start + k) * 4, b = (start + k + span) * 4
+                                            let ar = rawRe.loadUnaligned(fromByteOffset: a, as: SIMD8<Float>.self)
+                                            let ai = rawIm.loadUnaligned(fromByteOffset: a, as: SIMD8<Float>.self)
+                                            let br = rawRe.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self)
+                                            let bi = rawIm.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self)
+                                            let xr = br * wr - bi * wi
+                                            let xi = br * wi + bi * wr
+                                            rawRe.storeBytes(of: ar - xr, toByteOffset: b, as: SIMD8<Float>.self)
+                                            rawIm.storeBytes(of: ai - xi, toByteOffset: b, as: SIMD8<Float>.self)
+                                            rawRe.storeBytes(of: ar + xr, toByteOffset: a, as: SIMD8<Float>.self)
+                                            rawIm.storeBytes(of: ai + xi, toByteOffset: a, as: SIMD8<Float>.self)
+                                            k += 8
+                                        }
+                                    } else {
+                                        let wr = cosines.loadUnaligned(fromByteOffset: twiddle, as: SIMD4<Float>.self)
+                                        let wi = sign * sines.loadUnaligned(fromByteOffset: twiddle, as: SIMD4<Float>.self)
+                                        let a = start * 4, b = (start + 4) * 4
+                                        let ar = rawRe.loadUnaligned(fromByteOffset: a, as: SIMD4<Float>.self)
+                                        let ai = rawIm.loadUnaligned(fromByteOffset: a, as: SIMD4<Float>.self)
+                                        let br = rawRe.loadUnaligned(fromByteOffset: b, as: SIMD4<Float>.self)
+                                        let bi = rawIm.loadUnaligned(fromByteOffset: b, as: SIMD4<Float>.self)
+                                        let xr = br * wr - bi * wi
+                                        let xi = br * wi + bi * wr
+                                        rawRe.storeBytes(of: ar - xr, toByteOffset: b, as: SIMD4<Float>.self)
+                                        rawIm.storeBytes(of: ai - xi, toByteOffset: b, as: SIMD4<Float>.self)
+                                        rawRe.storeBytes(of: ar + xr, toByteOffset: a, as: SIMD4<Float>.self)
+                                        rawIm.storeBytes(of: ai + xi, toByteOffset: a, as: SIMD4<Float>.self)
+                                    }
+                                    start += 2 * span
+                                }
+                                span *= 2
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -89,36 +139,52 @@ struct RealFFT {
     mutating func autocorrelation(_ input: UnsafeBufferPointer<Float>, maxLag: Int,
                                   into output: UnsafeMutableBufferPointer<Float>) {
         precondition(input.count + maxLag <= size && output.count > maxLag)
-        // Pack the real sequence as N/2 complex values z[k] = x[2k] + i·x[2k+1].
-        for k in 0..<half {
-            let even = 2 * k, odd = 2 * k + 1
-            re[k] = even < input.count ? input[even] : 0
-            im[k] = odd < input.count ? input[odd] : 0
+        let half = self.half
+        re.withUnsafeMutableBufferPointer { reBuffer in
+            im.withUnsafeMutableBufferPointer { imBuffer in
+                let re = reBuffer.baseAddress!, im = imBuffer.baseAddress!
+                // Pack the real sequence as N/2 complex values z[k] = x[2k] + i·x[2k+1].
+                let pairs = input.count / 2
+                for k in 0..<pairs { re[k] = input[2 * k]; im[k] = input[2 * k + 1] }
+                var k = pairs
+                if input.count % 2 == 1 { re[k] = input[input.count - 1]; im[k] = 0; k += 1 }
+                while k < half { re[k] = 0; im[k] = 0; k += 1 }
+            }
         }
         complexTransform(inverse: false)
-        // Split into the real transform X[k] and take the power spectrum P[k] = |X[k]|², k = 0…N/2.
-        // X[k] = (Z[k] + conj Z[N/2−k])/2 − i·e^{−2πik/N}·(Z[k] − conj Z[N/2−k])/2.
-        power[0] = (re[0] + im[0]) * (re[0] + im[0])
-        power[half] = (re[0] - im[0]) * (re[0] - im[0])
-        for k in 1..<half {
-            let zr = re[k], zi = im[k], cr = re[half - k], ci = -im[half - k]
-            let er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci)
-            let dr = 0.5 * (zr - cr), di = 0.5 * (zi - ci)
-            // −i·w·d with w = cos − i·sin
-            let wr = splitCos[k], wi = -splitSin[k]
-            let pr = wr * dr - wi * di, pi = wr * di + wi * dr
-            let xr = er + pi, xi = ei - pr
-            power[k] = xr * xr + xi * xi
-        }
-        // Inverse real transform of the (real, even) power spectrum: pack Y[k] = P[k] ... back to N/2 complex.
-        // Z'[k] = E[k] + i·e^{+2πik/N}·O[k] with E = (P[k] + P[N/2−k])/2... computed as the standard inverse split.
-        for k in 0..<half {
-            let pk = power[k], pm = power[half - k]
-            let er = 0.5 * (pk + pm)
-            let dr = 0.5 * (pk - pm)
-            // i·conj(w)·d with conj(w) = cos + i·sin, d real: i·(cos + i·sin)·d = (−sin·d) + i·(cos·d)
-            re[k] = er - splitSin[k] * dr
-            im[k] = splitCos[k] * dr
+        re.withUnsafeMutableBufferPointer { reBuffer in
+            im.withUnsafeMutableBufferPointer { imBuffer in
+                power.withUnsafeMutableBufferPointer { powerBuffer in
+                    splitCos.withUnsafeBufferPointer { cosBuffer in
+                        splitSin.withUnsafeBufferPointer { sinBuffer in
+                            let re = reBuffer.baseAddress!, im = imBuffer.baseAddress!, power = powerBuffer.baseAddress!
+                            let splitCos = cosBuffer.baseAddress!, splitSin = sinBuffer.baseAddress!
+                            // The real transform X[k] and its power spectrum P[k] = |X[k]|², k = 0…N/2:
+                            // X[k] = (Z[k] + conj Z[N/2−k])/2 − i·e^{−2πik/N}·(Z[k] − conj Z[N/2−k])/2.
+                            power[0] = (re[0] + im[0]) * (re[0] + im[0])
+                            power[half] = (re[0] - im[0]) * (re[0] - im[0])
+                            for k in 1..<half {
+                                let zr = re[k], zi = im[k], cr = re[half - k], ci = -im[half - k]
+                                let er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci)
+                                let dr = 0.5 * (zr - cr), di = 0.5 * (zi - ci)
+                                let wr = splitCos[k], wi = -splitSin[k]
+                                let pr = wr * dr - wi * di, pi = wr * di + wi * dr
+                                let xr = er + pi, xi = ei - pr
+                                power[k] = xr * xr + xi * xi
+                            }
+                            // Back to N/2 complex values for the inverse: the power spectrum is real and even, so
+                            // Z'[k] = E[k] + i·e^{+2πik/N}·O[k] with E, O its even and odd parts.
+                            for k in 0..<half {
+                                let pk = power[k], pm = power[half - k]
+                                let er = 0.5 * (pk + pm)
+                                let dr = 0.5 * (pk - pm)
+                                re[k] = er - splitSin[k] * dr
+                                im[k] = splitCos[k] * dr
+                            }
+                        }
+                    }
+                }
+            }
         }
         complexTransform(inverse: true)
         // x[2k] = re[k], x[2k+1] = im[k]; the half-size inverse with the split step scales by N/2.

@@ -26,6 +26,7 @@ struct PitchFrameAnalyzer {
     let windowCorrelation: [Float]
     private var frame: [Float]
     private var correlation: [Float]
+    private var sincWeights = [Float](repeating: 0, count: 2 * PitchFrameAnalyzer.sincDepthRefine + 16)
     private var fft: RealFFT
 
     static let sincDepthStrength = 30
@@ -99,6 +100,8 @@ struct PitchFrameAnalyzer {
             var strength = sinc(at: lag, depth: Self.sincDepthStrength)
             if strength > 1 { strength = 1 / strength }
             let frequency = Float(rate) / lag
+            // Above the ceiling a candidate scores as "unvoiced" in the path search, which every frame has already.
+            if frequency > Float(settings.pitchCeiling) * 1.05 { continue }
             let score = strength - settings.octaveCost * log2(minimumPitch / frequency)
             if candidates.count < settings.maxCandidates {
                 candidates.append(PitchCandidate(frequency: frequency, strength: strength))
@@ -127,29 +130,64 @@ struct PitchFrameAnalyzer {
     /// Windowed-sinc interpolation of the (symmetric) normalised autocorrelation at fractional lag `x`, with a
     /// raised-cosine window over `depth` lags each side. sin(π(x − i)) = (−1)ⁱ·sin(πx), and the window's cosines
     /// follow the Chebyshev recurrence, so one evaluation costs two trigonometric calls whatever the depth.
-    func sinc(at x: Float, depth: Int) -> Float {
+    mutating func sinc(at x: Float, depth: Int) -> Float {
         let left = Int(x.rounded(.down))
         if Float(left) == x { return value(at: left) }
         let first = left - depth + 1
+        let count = 2 * depth
         let halfWidth = Double(depth) + 0.5
         let fraction = Double(x) - Double(first)  // d for i = first; d decreases by 1 per step
-        let sinFirst = sin(Double.pi * fraction)  // sin(π d₀); each step flips its sign
-        let step = -Double.pi / halfWidth
-        var cosPrevious = cos(Double.pi * fraction / halfWidth - step)
-        var cosCurrent = cos(Double.pi * fraction / halfWidth)
-        let twiceCosStep = 2 * cos(step)
-        var sign = 1.0
-        var sum = 0.0
-        for k in 0..<(2 * depth) {
-            let d = fraction - Double(k)
-            let weight = 0.5 + 0.5 * cosCurrent
-            sum += Double(value(at: first + k)) * sign * sinFirst / (Double.pi * d) * weight
-            let cosNext = twiceCosStep * cosCurrent - cosPrevious
-            cosPrevious = cosCurrent
-            cosCurrent = cosNext
-            sign = -sign
+        let sinFirst = Float(sin(Double.pi * fraction))
+        // Window cosines cos(π(d₀ − k)/H), eight lanes at a time: each block of eight is the previous one rotated
+        // by 8 steps (cos/sin angle addition), so there is no serial dependency per term.
+        let step = Float.pi / Float(halfWidth)
+        let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        let phase0 = Float(Double.pi * fraction / halfWidth)
+        var cosines = SIMD8<Float>(), sines = SIMD8<Float>()
+        for lane in 0..<8 {
+            let angle = phase0 - step * lanes[lane]
+            cosines[lane] = cos(angle)
+            sines[lane] = sin(angle)
         }
-        return Float(sum)
+        let rotateCos = cos(8 * step), rotateSin = -sin(8 * step)
+        var block = 0
+        while block < count {
+            let weights = 0.5 + 0.5 * cosines
+            sincWeights.withUnsafeMutableBufferPointer {
+                UnsafeMutableRawPointer($0.baseAddress! + block).storeBytes(of: weights, as: SIMD8<Float>.self)
+            }
+            let nextCos = cosines * rotateCos - sines * rotateSin
+            sines = sines * rotateCos + cosines * rotateSin
+            cosines = nextCos
+            block += 8
+        }
+        // Σ r[first+k] · (−1)ᵏ sin(πd₀) / (π(d₀ − k)) · w_k, eight terms at a time where r is contiguous.
+        let start = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        let alternate = SIMD8<Float>(1, -1, 1, -1, 1, -1, 1, -1)
+        let d0 = Float(fraction)
+        var total = SIMD8<Float>()
+        var k = 0
+        if first >= 0 {
+            while k + 8 <= count, first + k + 8 <= computedLags + 1 {
+                let r = correlation.withUnsafeBufferPointer {
+                    UnsafeRawPointer($0.baseAddress! + first + k).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                let w = sincWeights.withUnsafeBufferPointer {
+                    UnsafeRawPointer($0.baseAddress! + k).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                let d = d0 - (start + Float(k))
+                total += r * alternate * w / (Float.pi * d)
+                k += 8
+            }
+        }
+        var sum = total.sum()
+        var sign: Float = k % 2 == 0 ? 1 : -1
+        while k < count {
+            sum += value(at: first + k) * sign * sincWeights[k] / (Float.pi * (d0 - Float(k)))
+            sign = -sign
+            k += 1
+        }
+        return sum * sinFirst
     }
 
     private func value(at lag: Int) -> Float {
@@ -157,27 +195,27 @@ struct PitchFrameAnalyzer {
         return k <= computedLags ? correlation[k] : 0
     }
 
-    /// The maximum of the sinc-interpolated curve near lag `place`: two parabolic steps on sinc values, at ±0.25
-    /// then ±0.03 lags (a lag error below 0.005 samples, 0.01 % of F0 at 200 Hz), starting from the parabola
-    /// through the three integer lags.
-    private func refineMaximum(near place: Int) -> (lag: Float, value: Float) {
+    /// The maximum of the sinc-interpolated curve near lag `place`: from the parabola through the three integer
+    /// lags, one parabolic step on sinc values at ±0.1 lag (the peak is many lags wide, so the step leaves a lag
+    /// error well below 0.01 sample — 0.01 % of F0 at 200 Hz).
+    private mutating func refineMaximum(near place: Int) -> (lag: Float, value: Float) {
         let depth = Self.sincDepthRefine
         let left = value(at: place - 1), centre = value(at: place), right = value(at: place + 1)
         let curvature = left - 2 * centre + right
-        var x = Float(place) + (curvature < 0 ? 0.5 * (left - right) / curvature : 0)
+        var x = Float(place) + (curvature < 0 ? max(-0.5, min(0.5, 0.5 * (left - right) / curvature)) : 0)
         var best = sinc(at: x, depth: depth)
-        for h in [Float(0.25), 0.03] {
-            let below = sinc(at: x - h, depth: depth)
-            let above = sinc(at: x + h, depth: depth)
-            let bend = below - 2 * best + above
-            guard bend < 0 else {
-                if below > best { x -= h; best = below } else if above > best { x += h; best = above }
-                continue
-            }
-            let shift = max(-h, min(h, 0.5 * h * (below - above) / bend))
-            let candidate = x + shift
+        let h: Float = 0.1
+        let below = sinc(at: x - h, depth: depth)
+        let above = sinc(at: x + h, depth: depth)
+        let bend = below - 2 * best + above
+        if bend < 0 {
+            let candidate = x + max(-h, min(h, 0.5 * h * (below - above) / bend))
             let value = sinc(at: candidate, depth: depth)
             if value >= best { x = candidate; best = value }
+        } else if below > best {
+            x -= h; best = below
+        } else if above > best {
+            x += h; best = above
         }
         return best >= centre ? (x, best) : (Float(place), centre)
     }

@@ -145,27 +145,25 @@ struct VoiceQuality {
         let length = right1 - left1 + 1
         guard left1 >= 0, right1 < x.count, left2Min >= 0, left2Max + length <= x.count, left2Max >= left2Min,
               length > 2 else { return nil }
-        var norm1: Float = 0
-        for i in 0..<length { norm1 += x[left1 + i] * x[left1 + i] }
-        var best: (index: Int, r: Float, before: Float, after: Float, peak: Float)?
+        let base = x.baseAddress!
+        let norm1 = Kernels.dot(base + left1, base + left1, count: length)
+        // Correlations at every shift; the window's energy slides by one sample per shift.
+        var norm2 = Kernels.dot(base + left2Min, base + left2Min, count: length)
+        var best: (index: Int, r: Float, before: Float, after: Float)?
         var r1: Float = 0, r2: Float = 0, r3: Float = 0
-        var peak2: Float = 0, peak3: Float = 0
         for left2 in left2Min...(left2Max + 1) {
-            var product: Float = 0, norm2: Float = 0, localPeak: Float = 0
+            var r: Float = 0
             if left2 <= left2Max {
-                for i in 0..<length {
-                    let a = x[left1 + i], b = x[left2 + i]
-                    product += a * b
-                    norm2 += b * b
-                    localPeak = max(localPeak, abs(b))
+                if left2 > left2Min {
+                    let leaving = x[left2 - 1], entering = x[left2 + length - 1]
+                    norm2 = max(0, norm2 - leaving * leaving + entering * entering)
                 }
+                let product = Kernels.dot(base + left1, base + left2, count: length)
+                r = product != 0 && norm2 > 0 ? product / (norm1 * norm2).squareRoot() : 0
             }
-            r1 = r2; r2 = r3
-            peak2 = peak3
-            r3 = product != 0 ? product / (norm1 * norm2).squareRoot() : 0
-            peak3 = localPeak
-            if left2 > left2Min + 1 || (left2 == left2Min + 1) {
-                if r2 >= r1, r2 >= r3, r2 > (best?.r ?? -1) { best = (left2 - 1, r2, r1, r3, peak2) }
+            r1 = r2; r2 = r3; r3 = r
+            if left2 >= left2Min + 1, r2 >= r1, r2 >= r3, r2 > (best?.r ?? -1) {
+                best = (left2 - 1, r2, r1, r3)
             }
         }
         guard let best else { return nil }
@@ -177,7 +175,9 @@ struct VoiceQuality {
             correlation += Double(0.5 * slope * slope / bend)
             position += Double(slope / bend)
         }
-        return (time + (position - Double(left1)) / rate, correlation, Double(best.peak))
+        var peak: Float = 0
+        for i in 0..<length { peak = max(peak, abs(x[best.index + i])) }
+        return (time + (position - Double(left1)) / rate, correlation, Double(peak))
     }
 
     private func windowedRMS(_ x: UnsafeBufferPointer<Float>, offset: Int, at time: Double, left: Double,
