@@ -27,6 +27,25 @@ struct PitchFrameAnalyzer {
     private var frame: [Float]
     private var correlation: [Float]
     private var sincWeights = [Float](repeating: 0, count: 2 * PitchFrameAnalyzer.sincDepthRefine + 16)
+
+    /// Per-lane and per-block rotations of the raised-cosine window for one interpolation depth.
+    struct WindowRotation {
+        let laneCos: SIMD8<Float>, laneSin: SIMD8<Float>, blockCos: Float, blockSin: Float
+        init(depth: Int) {
+            let step = Double.pi / (Double(depth) + 0.5)
+            var laneCos = SIMD8<Float>(), laneSin = SIMD8<Float>()
+            for lane in 0..<8 {
+                laneCos[lane] = Float(cos(step * Double(lane)))
+                laneSin[lane] = Float(sin(step * Double(lane)))
+            }
+            self.laneCos = laneCos
+            self.laneSin = laneSin
+            blockCos = Float(cos(8 * step))
+            blockSin = Float(-sin(8 * step))
+        }
+    }
+    let strengthRotation = WindowRotation(depth: PitchFrameAnalyzer.sincDepthStrength)
+    let refineRotation = WindowRotation(depth: PitchFrameAnalyzer.sincDepthRefine)
     private var fft: RealFFT
 
     static let sincDepthStrength = 30
@@ -67,17 +86,36 @@ struct PitchFrameAnalyzer {
     ///   |sample − local mean| of the hop around the centre (for the global peak), and the voiced candidates.
     mutating func analyse(_ samples: UnsafeBufferPointer<Float>, centre: Int, hop: Int)
         -> (localPeak: Float, hopPeak: Float, candidates: [PitchCandidate]) {
-        var mean: Float = 0
-        for i in (centre - periodSamples)..<(centre + periodSamples) { mean += samples[i] }
+        let x = samples.baseAddress!
+        var sums = SIMD8<Float>()
+        var i = centre - periodSamples
+        let meanEnd = centre + periodSamples
+        while i + 8 <= meanEnd {
+            sums += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var mean = sums.sum()
+        while i < meanEnd { mean += x[i]; i += 1 }
         mean /= Float(2 * periodSamples)
         let start = centre - halfWindow
-        for j in 0..<windowLength { frame[j] = (samples[start + j] - mean) * window[j] }
         var localPeak: Float = 0
-        for j in max(0, halfWindow - halfPeriod)..<min(windowLength, halfWindow + halfPeriod) {
-            localPeak = max(localPeak, abs(frame[j]))
+        let peakFrom = max(0, halfWindow - halfPeriod), peakTo = min(windowLength, halfWindow + halfPeriod)
+        frame.withUnsafeMutableBufferPointer { frameBuffer in
+            window.withUnsafeBufferPointer { windowBuffer in
+                let f = frameBuffer.baseAddress!, w = windowBuffer.baseAddress!
+                var j = 0
+                while j + 8 <= windowLength {
+                    let v = (UnsafeRawPointer(x + start + j).loadUnaligned(as: SIMD8<Float>.self) - mean)
+                        * UnsafeRawPointer(w + j).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(f + j).storeBytes(of: v, as: SIMD8<Float>.self)
+                    j += 8
+                }
+                while j < windowLength { f[j] = (x[start + j] - mean) * w[j]; j += 1 }
+                for j in peakFrom..<peakTo { localPeak = max(localPeak, abs(f[j])) }
+            }
         }
         var hopPeak: Float = 0
-        for i in (centre - hop / 2)..<(centre + hop - hop / 2) { hopPeak = max(hopPeak, abs(samples[i] - mean)) }
+        for i in (centre - hop / 2)..<(centre + hop - hop / 2) { hopPeak = max(hopPeak, abs(x[i] - mean)) }
         guard localPeak > 0 else { return (0, hopPeak, []) }
 
         let lags = computedLags
@@ -140,16 +178,14 @@ struct PitchFrameAnalyzer {
         let sinFirst = Float(sin(Double.pi * fraction))
         // Window cosines cos(π(d₀ − k)/H), eight lanes at a time: each block of eight is the previous one rotated
         // by 8 steps (cos/sin angle addition), so there is no serial dependency per term.
-        let step = Float.pi / Float(halfWidth)
-        let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        // Lane k starts at φ₀ − k·step: cos(φ₀ − kδ) = cos φ₀ cos kδ + sin φ₀ sin kδ, with the lane rotations fixed
+        // per depth.
+        let rotation = depth == Self.sincDepthRefine ? refineRotation : strengthRotation
         let phase0 = Float(Double.pi * fraction / halfWidth)
-        var cosines = SIMD8<Float>(), sines = SIMD8<Float>()
-        for lane in 0..<8 {
-            let angle = phase0 - step * lanes[lane]
-            cosines[lane] = cos(angle)
-            sines[lane] = sin(angle)
-        }
-        let rotateCos = cos(8 * step), rotateSin = -sin(8 * step)
+        let c0 = cos(phase0), s0 = sin(phase0)
+        var cosines = c0 * rotation.laneCos + s0 * rotation.laneSin
+        var sines = s0 * rotation.laneCos - c0 * rotation.laneSin
+        let rotateCos = rotation.blockCos, rotateSin = rotation.blockSin
         var block = 0
         while block < count {
             let weights = 0.5 + 0.5 * cosines

@@ -79,12 +79,13 @@ public struct ProsodyAnalyzer: Sendable {
     private let nucleiHalf: Int
     private let nucleiWindow: [Float]
     private let nucleiWeight: Float
-    private var squares: [Float] = []
     private var voice: VoiceQuality
     /// First frame not yet examined for closed voiced stretches.
     private var stretchScan = 0
 
     private var buffer: [Float] = []
+    /// Squares of `buffer`, computed once per sample for the intensity windows.
+    private var squaresBuffer: [Float] = []
     /// Absolute index of `buffer[0]`.
     private var bufferStart = 0
     private var consumedSamples = 0
@@ -118,6 +119,7 @@ public struct ProsodyAnalyzer: Sendable {
 
     public mutating func consume(_ samples: [Float]) {
         buffer.append(contentsOf: samples)
+        squaresBuffer.append(contentsOf: samples.lazy.map { $0 * $0 })
         consumedSamples += samples.count
         while nextCentre + reach <= consumedSamples {
             analyseFrame(centre: nextCentre)
@@ -130,6 +132,7 @@ public struct ProsodyAnalyzer: Sendable {
         let keepFrom = min(nextCentre - reach, stretchStart) - bufferStart
         if keepFrom > 16_000 {
             buffer.removeFirst(keepFrom)
+            squaresBuffer.removeFirst(keepFrom)
             bufferStart += keepFrom
         }
     }
@@ -178,14 +181,9 @@ public struct ProsodyAnalyzer: Sendable {
             pitch.analyse(samples, centre: local, hop: hop)
         }
         path.add(localPeak: result.localPeak, hopPeak: result.hopPeak, candidates: result.candidates)
-        var energy: Float = 0
-        buffer.withUnsafeBufferPointer { samples in
+        let energy = squaresBuffer.withUnsafeBufferPointer { squares in
             intensityWindow.withUnsafeBufferPointer { window in
-                let start = local - intensityHalf
-                for i in 0..<window.count {
-                    let value = samples[start + i]
-                    energy += window[i] * value * value
-                }
+                Kernels.dot(window.baseAddress!, squares.baseAddress! + local - intensityHalf, count: window.count)
             }
         }
         let meanSquare = energy / intensityWeight
@@ -194,23 +192,26 @@ public struct ProsodyAnalyzer: Sendable {
     }
 
     /// Praat intensity with the 50 Hz window, the window's mean subtracted: Σw(x−m)²/Σw = Σwx²/Σw − 2mΣwx/Σw + m².
-    private mutating func meanSubtractedIntensity(_ centre: Int) -> Float {
+    private func meanSubtractedIntensity(_ centre: Int) -> Float {
         let count = nucleiWindow.count
-        if squares.count != count { squares = [Float](repeating: 0, count: count) }
         let start = centre - nucleiHalf
         var plain: Float = 0
         var weighted: Float = 0
         var weightedSquares: Float = 0
         buffer.withUnsafeBufferPointer { samples in
-            nucleiWindow.withUnsafeBufferPointer { window in
-                squares.withUnsafeMutableBufferPointer { sq in
-                    for i in 0..<count {
-                        let v = samples[start + i]
-                        plain += v
-                        sq[i] = v * v
+            squaresBuffer.withUnsafeBufferPointer { squares in
+                nucleiWindow.withUnsafeBufferPointer { window in
+                    let x = samples.baseAddress! + start
+                    var sums = SIMD8<Float>()
+                    var i = 0
+                    while i + 8 <= count {
+                        sums += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                        i += 8
                     }
-                    weighted = Kernels.dot(window.baseAddress!, samples.baseAddress! + start, count: count)
-                    weightedSquares = Kernels.dot(window.baseAddress!, sq.baseAddress!, count: count)
+                    plain = sums.sum()
+                    while i < count { plain += x[i]; i += 1 }
+                    weighted = Kernels.dot(window.baseAddress!, x, count: count)
+                    weightedSquares = Kernels.dot(window.baseAddress!, squares.baseAddress! + start, count: count)
                 }
             }
         }
