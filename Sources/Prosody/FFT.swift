@@ -163,7 +163,27 @@ struct RealFFT {
                             // X[k] = (Z[k] + conj Z[N/2−k])/2 − i·e^{−2πik/N}·(Z[k] − conj Z[N/2−k])/2.
                             power[0] = (re[0] + im[0]) * (re[0] + im[0])
                             power[half] = (re[0] - im[0]) * (re[0] - im[0])
-                            for k in 1..<half {
+                            func load(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD8<Float> {
+                                UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+                            }
+                            func loadReversed(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD8<Float> {
+                                let v = UnsafeRawPointer(p + i - 7).loadUnaligned(as: SIMD8<Float>.self)
+                                return SIMD8(v[7], v[6], v[5], v[4], v[3], v[2], v[1], v[0])
+                            }
+                            var k = 1
+                            while k + 8 <= half {
+                                let zr = load(re, k), zi = load(im, k)
+                                let cr = loadReversed(re, half - k), ci = -loadReversed(im, half - k)
+                                let er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci)
+                                let dr = 0.5 * (zr - cr), di = 0.5 * (zi - ci)
+                                let wr = UnsafeRawPointer(splitCos + k).loadUnaligned(as: SIMD8<Float>.self)
+                                let wi = -UnsafeRawPointer(splitSin + k).loadUnaligned(as: SIMD8<Float>.self)
+                                let pr = wr * dr - wi * di, pi = wr * di + wi * dr
+                                let xr = er + pi, xi = ei - pr
+                                UnsafeMutableRawPointer(power + k).storeBytes(of: xr * xr + xi * xi, as: SIMD8<Float>.self)
+                                k += 8
+                            }
+                            while k < half {
                                 let zr = re[k], zi = im[k], cr = re[half - k], ci = -im[half - k]
                                 let er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci)
                                 let dr = 0.5 * (zr - cr), di = 0.5 * (zi - ci)
@@ -171,15 +191,27 @@ struct RealFFT {
                                 let pr = wr * dr - wi * di, pi = wr * di + wi * dr
                                 let xr = er + pi, xi = ei - pr
                                 power[k] = xr * xr + xi * xi
+                                k += 1
                             }
                             // Back to N/2 complex values for the inverse: the power spectrum is real and even, so
                             // Z'[k] = E[k] + i·e^{+2πik/N}·O[k] with E, O its even and odd parts.
-                            for k in 0..<half {
+                            k = 0
+                            while k + 8 <= half {
+                                let pk = load(power, k)
+                                let pm = loadReversed(power, half - k)
+                                let er = 0.5 * (pk + pm), dr = 0.5 * (pk - pm)
+                                let c = UnsafeRawPointer(splitCos + k).loadUnaligned(as: SIMD8<Float>.self)
+                                let sn = UnsafeRawPointer(splitSin + k).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(re + k).storeBytes(of: er - sn * dr, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(im + k).storeBytes(of: c * dr, as: SIMD8<Float>.self)
+                                k += 8
+                            }
+                            while k < half {
                                 let pk = power[k], pm = power[half - k]
-                                let er = 0.5 * (pk + pm)
-                                let dr = 0.5 * (pk - pm)
+                                let er = 0.5 * (pk + pm), dr = 0.5 * (pk - pm)
                                 re[k] = er - splitSin[k] * dr
                                 im[k] = splitCos[k] * dr
+                                k += 1
                             }
                         }
                     }
@@ -189,9 +221,16 @@ struct RealFFT {
         complexTransform(inverse: true)
         // x[2k] = re[k], x[2k+1] = im[k]; the half-size inverse with the split step scales by N/2.
         let scale = 2 / Float(size)
-        for lag in 0...maxLag {
-            let k = lag / 2
-            output[lag] = (lag & 1 == 0 ? re[k] : im[k]) * scale
+        re.withUnsafeBufferPointer { re in
+            im.withUnsafeBufferPointer { im in
+                var k = 0
+                while 2 * k + 1 <= maxLag {
+                    output[2 * k] = re[k] * scale
+                    output[2 * k + 1] = im[k] * scale
+                    k += 1
+                }
+                if 2 * k == maxLag { output[2 * k] = re[k] * scale }
+            }
         }
     }
 }

@@ -26,6 +26,8 @@ struct PitchFrameAnalyzer {
     let windowCorrelation: [Float]
     private var frame: [Float]
     private var correlation: [Float]
+    private var candidates: [PitchCandidate] = []
+    private var places: [Int] = []
     private var sincWeights = [Float](repeating: 0, count: 2 * PitchFrameAnalyzer.sincDepthRefine + 16)
 
     /// Per-lane and per-block rotations of the raised-cosine window for one interpolation depth.
@@ -85,7 +87,7 @@ struct PitchFrameAnalyzer {
     /// - Returns: the local peak (max |windowed sample| within half a longest period of the centre), the largest
     ///   |sample − local mean| of the hop around the centre (for the global peak), and the voiced candidates.
     mutating func analyse(_ samples: UnsafeBufferPointer<Float>, centre: Int, hop: Int)
-        -> (localPeak: Float, hopPeak: Float, candidates: [PitchCandidate]) {
+        -> (localPeak: Float, hopPeak: Float, candidates: ArraySlice<PitchCandidate>) {
         let x = samples.baseAddress!
         var sums = SIMD8<Float>()
         var i = centre - periodSamples
@@ -116,18 +118,18 @@ struct PitchFrameAnalyzer {
         }
         var hopPeak: Float = 0
         for i in (centre - hop / 2)..<(centre + hop - hop / 2) { hopPeak = max(hopPeak, abs(x[i] - mean)) }
-        guard localPeak > 0 else { return (0, hopPeak, []) }
+        candidates.removeAll(keepingCapacity: true)
+        places.removeAll(keepingCapacity: true)
+        guard localPeak > 0 else { return (0, hopPeak, candidates[...]) }
 
         let lags = computedLags
         frame.withUnsafeBufferPointer { x in
             correlation.withUnsafeMutableBufferPointer { fft.autocorrelation(x, maxLag: lags, into: $0) }
         }
         let zero = correlation[0]
-        guard zero > 0 else { return (localPeak, hopPeak, []) }
+        guard zero > 0 else { return (localPeak, hopPeak, candidates[...]) }
         for lag in 0...computedLags { correlation[lag] = correlation[lag] / (zero * windowCorrelation[lag]) }
 
-        var candidates: [PitchCandidate] = []
-        var places: [Int] = []
         let threshold = 0.5 * settings.voicingThreshold
         let minimumPitch = Float(settings.pitchFloor)
         for i in 2..<maximumLag where correlation[i] > threshold
@@ -162,7 +164,7 @@ struct PitchFrameAnalyzer {
             let (lag, value) = refineMaximum(near: places[index])
             candidates[index] = PitchCandidate(frequency: Float(rate) / lag, strength: value > 1 ? 1 / value : value)
         }
-        return (localPeak, hopPeak, candidates)
+        return (localPeak, hopPeak, candidates[...])
     }
 
     /// Windowed-sinc interpolation of the (symmetric) normalised autocorrelation at fractional lag `x`, with a
@@ -264,57 +266,91 @@ struct PitchFrameAnalyzer {
 ///
 /// Streaming: candidates wait `lookahead` frames before entering the search, so the global peak covers that much of
 /// the future (the whole of any recording shorter than the look-ahead, as Praat sees it); decisions are then taken
-/// with a fixed lag, backtracking `decisionLag` frames from the best current state. Memory is bounded by both.
+/// with a fixed lag, backtracking `decisionLag` frames from the best current state. Both stages are fixed-size
+/// rings: nothing is allocated per frame and memory does not grow with the recording.
 struct PitchPathFinder {
     let settings: ProsodySettings
     let lookahead: Int
     let decisionLag: Int
+    private let width: Int
     private let jumpCost: Float
     private let voicingCost: Float
+    private let ceiling: Float
 
-    private var waiting: [(localPeak: Float, candidates: [PitchCandidate])] = []
-    private var waitingStart = 0
+    // Look-ahead ring: per slot the local peak, candidate count and candidates.
+    private var waitingPeak: [Float]
+    private var waitingCount: [Int]
+    private var waitingFrequency: [Float]
+    private var waitingStrength: [Float]
+    private var waitingHead = 0
+    private var waitingSize = 0
     private(set) var globalPeak: Float = 0
-    /// Frames inside the search window: their candidates' frequencies and back-pointers.
-    private var windowFrequencies: [[Float]] = []
-    /// log₂ of each candidate frequency of the newest frame (octave-jump costs are differences of these).
-    private var previousLog2: [Float] = []
-    private var windowBack: [[Int]] = []
-    private var delta: [Float] = []
+
+    // Search ring: per frame the states' frequencies (state 0 = unvoiced), their log2, and back-pointers.
+    private var stateCount: [Int]
+    private var stateFrequency: [Float]
+    private var stateLog: [Float]
+    private var back: [Int32]
+    private var searchHead = 0
+    private var searchSize = 0
+    private var delta: [Float]
+    private var nextDelta: [Float]
+    private var scores: [Float]
     private var emitted: [Float] = []
 
     init(settings: ProsodySettings, lookahead: Int = 1000, decisionLag: Int = 200) {
         self.settings = settings
         self.lookahead = lookahead
         self.decisionLag = decisionLag
+        width = settings.maxCandidates + 1
         let correction = Float(0.01 / settings.hopSeconds)
         jumpCost = settings.octaveJumpCost * correction
         voicingCost = settings.voicedUnvoicedCost * correction
+        ceiling = Float(settings.pitchCeiling)
+        let slots = lookahead + 1
+        waitingPeak = [Float](repeating: 0, count: slots)
+        waitingCount = [Int](repeating: 0, count: slots)
+        waitingFrequency = [Float](repeating: 0, count: slots * width)
+        waitingStrength = [Float](repeating: 0, count: slots * width)
+        let frames = decisionLag + 1
+        stateCount = [Int](repeating: 0, count: frames)
+        stateFrequency = [Float](repeating: 0, count: frames * width)
+        stateLog = [Float](repeating: 0, count: frames * width)
+        back = [Int32](repeating: 0, count: frames * width)
+        delta = [Float](repeating: 0, count: width)
+        nextDelta = [Float](repeating: 0, count: width)
+        scores = [Float](repeating: 0, count: width)
     }
 
-    mutating func add(localPeak: Float, hopPeak: Float, candidates: [PitchCandidate]) {
+    mutating func add(localPeak: Float, hopPeak: Float, candidates: ArraySlice<PitchCandidate>) {
         globalPeak = max(globalPeak, hopPeak, localPeak)
-        waiting.append((localPeak, candidates))
-        if waiting.count - waitingStart > lookahead { admitOne() }
+        if waitingSize == lookahead + 1 { admitOne() }
+        let slot = (waitingHead + waitingSize) % (lookahead + 1)
+        waitingPeak[slot] = localPeak
+        let count = min(candidates.count, width - 1)
+        waitingCount[slot] = count
+        for (index, candidate) in candidates.prefix(count).enumerated() {
+            waitingFrequency[slot * width + index] = candidate.frequency
+            waitingStrength[slot * width + index] = candidate.strength
+        }
+        waitingSize += 1
+        if waitingSize > lookahead { admitOne() }
     }
 
     /// Runs the remaining frames through the search and returns every decision not yet taken.
     mutating func finish() -> [Float] {
-        while waitingStart < waiting.count { admitOne() }
-        waiting.removeAll()
-        waitingStart = 0
-        guard !windowFrequencies.isEmpty else { return takeEmitted() }
-        var place = delta.indices.max { delta[$0] < delta[$1] } ?? 0
-        var tail: [Float] = []
-        let ceiling = Float(settings.pitchCeiling)
-        for index in stride(from: windowFrequencies.count - 1, through: 0, by: -1) {
-            let frequency = windowFrequencies[index][place]
-            tail.append(frequency > 0 && frequency <= ceiling ? frequency : 0)
-            place = windowBack[index][place]
+        while waitingSize > 0 { admitOne() }
+        guard searchSize > 0 else { return takeEmitted() }
+        var place = bestState()
+        var tail = [Float](repeating: 0, count: searchSize)
+        for age in stride(from: searchSize - 1, through: 0, by: -1) {
+            let frame = (searchHead + age) % (decisionLag + 1)
+            let frequency = stateFrequency[frame * width + place]
+            tail[age] = frequency > 0 && frequency <= ceiling ? frequency : 0
+            place = Int(back[frame * width + place])
         }
-        emitted += tail.reversed()
-        windowFrequencies.removeAll()
-        windowBack.removeAll()
+        emitted += tail
+        searchSize = 0
         return takeEmitted()
     }
 
@@ -324,66 +360,79 @@ struct PitchPathFinder {
         return emitted
     }
 
+    private func bestState() -> Int {
+        let newest = (searchHead + searchSize - 1) % (decisionLag + 1)
+        var best = 0
+        for state in 1..<stateCount[newest] where delta[state] > delta[best] { best = state }
+        return best
+    }
+
     private mutating func admitOne() {
-        let (localPeak, voiced) = waiting[waitingStart]
-        waitingStart += 1
-        if waitingStart > 4096 {
-            waiting.removeFirst(waitingStart)
-            waitingStart = 0
-        }
-        let ceiling = Float(settings.pitchCeiling)
-        let intensity = globalPeak > 0 ? min(1, localPeak / globalPeak) : 0
+        let slot = waitingHead
+        waitingHead = (waitingHead + 1) % (lookahead + 1)
+        waitingSize -= 1
+        if searchSize == decisionLag + 1 { decideOldest() }
+
+        let intensity = globalPeak > 0 ? min(1, waitingPeak[slot] / globalPeak) : 0
         let quiet = 2 - intensity / (settings.silenceThreshold / (1 + settings.voicingThreshold))
         let unvoicedStrength = settings.voicingThreshold + max(0, quiet)
-        var frequencies: [Float] = [0]
-        var scores: [Float] = [unvoicedStrength]
-        for candidate in voiced {
-            frequencies.append(candidate.frequency)
-            scores.append(candidate.frequency > ceiling ? unvoicedStrength
-                : candidate.strength - settings.octaveCost * log2(ceiling / candidate.frequency))
+        let frame = (searchHead + searchSize) % (decisionLag + 1)
+        let count = waitingCount[slot] + 1
+        let base = frame * width
+        stateCount[frame] = count
+        stateFrequency[base] = 0
+        stateLog[base] = 0
+        scores[0] = unvoicedStrength
+        for index in 0..<(count - 1) {
+            let frequency = waitingFrequency[slot * width + index]
+            stateFrequency[base + index + 1] = frequency
+            stateLog[base + index + 1] = log2(frequency)
+            scores[index + 1] = frequency > ceiling ? unvoicedStrength
+                : waitingStrength[slot * width + index] - settings.octaveCost * log2(ceiling / frequency)
         }
-        let logs = frequencies.map { $0 > 0 ? log2($0) : 0 }
-        defer { previousLog2 = logs }
-        if delta.isEmpty {
-            delta = scores
-            windowFrequencies.append(frequencies)
-            windowBack.append(Array(repeating: 0, count: frequencies.count))
+        if searchSize == 0 {
+            for state in 0..<count { delta[state] = scores[state]; back[base + state] = 0 }
+            searchSize = 1
             return
         }
-        let previous = windowFrequencies.last!
-        var next = [Float](repeating: 0, count: frequencies.count)
-        var back = [Int](repeating: 0, count: frequencies.count)
-        for (j, f2) in frequencies.enumerated() {
+        let previous = (frame + decisionLag) % (decisionLag + 1)
+        let previousBase = previous * width
+        let previousCount = stateCount[previous]
+        var top: Float = -.infinity
+        for state in 0..<count {
+            let f2 = stateFrequency[base + state]
             let currentVoiceless = f2 <= 0 || f2 > ceiling
             var best: Float = -.infinity
             var place = 0
-            for (i, f1) in previous.enumerated() {
+            for earlier in 0..<previousCount {
+                let f1 = stateFrequency[previousBase + earlier]
                 let previousVoiceless = f1 <= 0 || f1 > ceiling
                 let cost: Float
                 if previousVoiceless != currentVoiceless { cost = voicingCost }
                 else if currentVoiceless { cost = 0 }
-                else { cost = jumpCost * abs(previousLog2[i] - logs[j]) }
-                let value = delta[i] - cost
-                if value > best { best = value; place = i }
+                else { cost = jumpCost * abs(stateLog[previousBase + earlier] - stateLog[base + state]) }
+                let value = delta[earlier] - cost
+                if value > best { best = value; place = earlier }
             }
-            next[j] = best + scores[j]
-            back[j] = place
+            nextDelta[state] = best + scores[state]
+            back[base + state] = Int32(place)
+            top = max(top, nextDelta[state])
         }
         // Keep scores bounded over hours of audio: only differences matter.
-        let top = next.max() ?? 0
-        delta = next.map { $0 - top }
-        windowFrequencies.append(frequencies)
-        windowBack.append(back)
-        if windowFrequencies.count > decisionLag { decideOldest() }
+        for state in 0..<count { delta[state] = nextDelta[state] - top }
+        searchSize += 1
     }
 
     /// Backtracks from the best current state to the oldest frame in the window and emits its decision.
     private mutating func decideOldest() {
-        var place = delta.indices.max { delta[$0] < delta[$1] } ?? 0
-        for index in stride(from: windowFrequencies.count - 1, to: 0, by: -1) { place = windowBack[index][place] }
-        let frequency = windowFrequencies[0][place]
-        emitted.append(frequency > 0 && frequency <= Float(settings.pitchCeiling) ? frequency : 0)
-        windowFrequencies.removeFirst()
-        windowBack.removeFirst()
+        var place = bestState()
+        for age in stride(from: searchSize - 1, to: 0, by: -1) {
+            let frame = (searchHead + age) % (decisionLag + 1)
+            place = Int(back[frame * width + place])
+        }
+        let frequency = stateFrequency[searchHead * width + place]
+        emitted.append(frequency > 0 && frequency <= ceiling ? frequency : 0)
+        searchHead = (searchHead + 1) % (decisionLag + 1)
+        searchSize -= 1
     }
 }
