@@ -54,18 +54,18 @@ public struct ProsodyError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "prosody settings: \(reason)" }
 }
 
-/// Streaming prosody over 16 kHz mono audio: consumes chunks, keeps a few numbers per 10 ms frame, summarises at the
-/// end.
+/// Streaming prosody over 16 kHz mono audio: consumes chunks and summarises at the end.
 ///
 /// - F0 and voicing: `PitchFrameAnalyzer` + `PitchPathFinder`, Boersma (1993) as Praat implements it.
 /// - Intensity: Praat's "To Intensity" — mean square under a Kaiser window (β = 2π² + 0.5) of 6.4 / pitch floor
 ///   seconds, in dB re (2·10⁻⁵ Pa)², treating samples as pascals.
-/// - Pauses: de Jong & Wempe (2009) — silence below the 99th-percentile intensity minus 25 dB, intervals of at least
-///   250 ms between the first and the last sounding frame.
+/// - Pauses, phonation time and syllable nuclei: `SpeechSegmentation` (de Jong & Wempe 2009).
+/// - Jitter and shimmer: `VoiceQuality` (Praat's definitions).
 ///
-/// Memory: audio is held only for one analysis window plus the path finder's look-ahead and lag (bounded); per
-/// frame the analyser keeps two floats (F0 and intensity: 2.9 MB for an hour), from which the summary and the
-/// optional track are made.
+/// Memory: audio is held for the analysis windows plus the path finder's look-ahead and lag (about 13 s); F0 frames
+/// only until their voiced stretch has been measured; statistics are running sums and fixed-bin histograms. What
+/// grows with the recording is the de Jong & Wempe contour at 16-bit precision every 16 ms and one voicing bit per
+/// 10 ms frame (about 0.5 MB an hour) — and, only when asked for, the frame-level track.
 public struct ProsodyAnalyzer: Sendable {
     public let settings: ProsodySettings
     private var pitch: PitchFrameAnalyzer
@@ -80,8 +80,6 @@ public struct ProsodyAnalyzer: Sendable {
     private let nucleiWindow: [Float]
     private let nucleiWeight: Float
     private var voice: VoiceQuality
-    /// First frame not yet examined for closed voiced stretches.
-    private var stretchScan = 0
 
     private var buffer: [Float] = []
     /// Squares of `buffer`, computed once per sample for the intensity windows.
@@ -90,9 +88,34 @@ public struct ProsodyAnalyzer: Sendable {
     private var bufferStart = 0
     private var consumedSamples = 0
     private var nextCentre: Int
-    private var intensity: [Float] = []
-    private var nucleiContour: [Float] = []
-    private var f0: [Float] = []
+    private var frameCount = 0
+
+    // Decided F0: recent frames (for pulse placement), the voicing bits, and running statistics.
+    private var recentF0: [Float] = []
+    private var recentBase = 0
+    private var decidedCount = 0
+    private var voicedBits: [UInt8] = []
+    private var voicedCount = 0
+    private var semitones = Histogram(lower: 0, upper: 130, binWidth: 0.005)
+    private var slope = RunningSlope()
+    /// First decided frame not yet examined for closed voiced stretches.
+    private var stretchScan = 0
+
+    // Intensity statistics (Praat intensity, 75 Hz floor).
+    private var energySum = 0.0
+    private var decibelSum = 0.0
+    private var decibelSquares = 0.0
+
+    // The de Jong & Wempe contour, resampled to 16 ms as frames arrive.
+    static let nucleiStep = 0.8 / 50
+    private var nucleiLevels: [UInt16] = []
+    private var nucleiHistogram = Histogram(lower: 0, upper: 200, binWidth: 0.01)
+    private var nucleiMinimum = Double.infinity
+    private var previousNucleiLevel: Float?
+
+    // The frame-level track, kept only when asked for.
+    private var trackF0: [Float] = []
+    private var trackIntensity: [Float] = []
 
     public init(settings: ProsodySettings = ProsodySettings()) throws(ProsodyError) {
         try settings.validate()
@@ -117,6 +140,13 @@ public struct ProsodyAnalyzer: Sendable {
     /// Frame i is centred at `startSeconds + i · hopSeconds`.
     public var startSeconds: Double { Double(reach) / Double(analysisSampleRate) }
 
+    /// Bytes of analysis state that depend on the input's length (audio buffers, recent F0, the contour, the voicing
+    /// bits and any track): what "memory stays flat" is measured by.
+    public var retainedBytes: Int {
+        buffer.count * 4 + squaresBuffer.count * 4 + recentF0.count * 4 + nucleiLevels.count * 2 + voicedBits.count
+            + trackF0.count * 4 + trackIntensity.count * 4
+    }
+
     public mutating func consume(_ samples: [Float]) {
         buffer.append(contentsOf: samples)
         squaresBuffer.append(contentsOf: samples.lazy.map { $0 * $0 })
@@ -125,7 +155,7 @@ public struct ProsodyAnalyzer: Sendable {
             analyseFrame(centre: nextCentre)
             nextCentre += hop
         }
-        f0 += path.takeEmitted()
+        absorb(path.takeEmitted())
         measureClosedStretches(final: false)
         // Drop what no later frame and no undecided voiced stretch needs.
         let stretchStart = centreSample(stretchScan) - 2 * pitch.periodSamples
@@ -135,44 +165,14 @@ public struct ProsodyAnalyzer: Sendable {
             squaresBuffer.removeFirst(keepFrom)
             bufferStart += keepFrom
         }
+        let keepFrames = stretchScan - 2 - recentBase
+        if keepFrames > 4096, !settings.keepTrack {
+            recentF0.removeFirst(keepFrames)
+            recentBase += keepFrames
+        }
     }
 
     private func centreSample(_ frame: Int) -> Int { reach + frame * hop }
-
-    /// Hands every voiced stretch whose end is decided to the pulse analysis (at the end: every stretch).
-    private mutating func measureClosedStretches(final: Bool) {
-        var i = stretchScan
-        while i < f0.count {
-            guard f0[i] > 0 else { i += 1; stretchScan = i; continue }
-            var j = i
-            while j < f0.count, f0[j] > 0 { j += 1 }
-            guard j < f0.count || final else { return }  // still open
-            let hopSeconds = settings.hopSeconds
-            let origin = startSeconds
-            let left = origin + (Double(i) - 0.5) * hopSeconds
-            let right = origin + (Double(j - 1) + 0.5) * hopSeconds
-            let track = f0
-            let f0At: (Double) -> Double? = { time in
-                let position = (time - origin) / hopSeconds
-                let lower = Int(position.rounded(.down))
-                guard lower >= -1, lower < track.count else { return nil }
-                let a = lower >= 0 ? Double(track[lower]) : 0
-                let b = lower + 1 < track.count ? Double(track[lower + 1]) : 0
-                let fraction = position - Double(lower)
-                if a > 0, b > 0 { return a + (b - a) * fraction }
-                if a > 0, fraction <= 0.5 { return a }
-                if b > 0, fraction >= 0.5 { return b }
-                return nil
-            }
-            let peak = path.globalPeak
-            let offset = bufferStart
-            buffer.withUnsafeBufferPointer { samples in
-                voice.addStretch(samples: samples, offset: offset, left: left, right: right, globalPeak: peak, f0: f0At)
-            }
-            i = j
-            stretchScan = j
-        }
-    }
 
     private mutating func analyseFrame(centre: Int) {
         let local = centre - bufferStart
@@ -187,8 +187,94 @@ public struct ProsodyAnalyzer: Sendable {
             }
         }
         let meanSquare = energy / intensityWeight
-        intensity.append(meanSquare > 4e-10 ? 10 * log10(meanSquare / 4e-10) : 0)
-        nucleiContour.append(meanSubtractedIntensity(local))
+        let decibels = meanSquare > 4e-10 ? 10 * log10(meanSquare / 4e-10) : 0
+        energySum += pow(10, Double(decibels) / 10)
+        decibelSum += Double(decibels)
+        decibelSquares += Double(decibels) * Double(decibels)
+        if settings.keepTrack { trackIntensity.append(decibels) }
+        addNucleiLevel(meanSubtractedIntensity(local))
+        frameCount += 1
+    }
+
+    /// Adds the de Jong & Wempe contour value of the newest frame, emitting the 16 ms steps that fall between it and
+    /// the previous frame (linear interpolation: the contour is smooth, with a 64 ms effective window).
+    private mutating func addNucleiLevel(_ level: Float) {
+        defer { previousNucleiLevel = level }
+        let frame = frameCount
+        let stepInFrames = Self.nucleiStep / settings.hopSeconds
+        while true {
+            let position = Double(nucleiLevels.count) * stepInFrames
+            guard position <= Double(frame) + 1e-9 else { return }
+            let fraction = Float(position - Double(frame - 1))
+            let value = previousNucleiLevel.map { $0 + (level - $0) * fraction } ?? level
+            nucleiLevels.append(UInt16(min(65_535, max(0, (value * 100).rounded()))))
+            nucleiHistogram.add(Double(value))
+            nucleiMinimum = min(nucleiMinimum, Double(value))
+        }
+    }
+
+    /// Folds newly decided F0 frames into the voicing bits, the statistics and (when kept) the track.
+    private mutating func absorb(_ decided: [Float]) {
+        for value in decided {
+            let index = decidedCount
+            if index % 8 == 0 { voicedBits.append(0) }
+            if value > 0 {
+                voicedBits[index / 8] |= 1 << UInt8(index % 8)
+                voicedCount += 1
+                let st = 12 * log2(Double(value) / 27.5)
+                semitones.add(st)
+                slope.add(x: startSeconds + Double(index) * settings.hopSeconds, y: st)
+            }
+            recentF0.append(value)
+            if settings.keepTrack { trackF0.append(value) }
+            decidedCount += 1
+        }
+    }
+
+    private func isVoiced(frame: Int) -> Bool {
+        frame >= 0 && frame < decidedCount && voicedBits[frame / 8] & (1 << UInt8(frame % 8)) != 0
+    }
+
+    private func decidedF0(_ frame: Int) -> Float {
+        let index = frame - recentBase
+        return index >= 0 && index < recentF0.count ? recentF0[index] : 0
+    }
+
+    /// Hands every voiced stretch whose end is decided to the pulse analysis (at the end: every stretch).
+    private mutating func measureClosedStretches(final: Bool) {
+        var i = stretchScan
+        while i < decidedCount {
+            guard decidedF0(i) > 0 else { i += 1; stretchScan = i; continue }
+            var j = i
+            while j < decidedCount, decidedF0(j) > 0 { j += 1 }
+            guard j < decidedCount || final else { return }  // still open
+            let hopSeconds = settings.hopSeconds
+            let origin = startSeconds
+            let left = origin + (Double(i) - 0.5) * hopSeconds
+            let right = origin + (Double(j - 1) + 0.5) * hopSeconds
+            let recent = recentF0, base = recentBase
+            let f0At: (Double) -> Double? = { time in
+                let position = (time - origin) / hopSeconds
+                let lower = Int(position.rounded(.down))
+                func at(_ frame: Int) -> Double {
+                    let index = frame - base
+                    return index >= 0 && index < recent.count ? Double(recent[index]) : 0
+                }
+                let a = at(lower), b = at(lower + 1)
+                let fraction = position - Double(lower)
+                if a > 0, b > 0 { return a + (b - a) * fraction }
+                if a > 0, fraction <= 0.5 { return a }
+                if b > 0, fraction >= 0.5 { return b }
+                return nil
+            }
+            let peak = path.globalPeak
+            let offset = bufferStart
+            buffer.withUnsafeBufferPointer { samples in
+                voice.addStretch(samples: samples, offset: offset, left: left, right: right, globalPeak: peak, f0: f0At)
+            }
+            i = j
+            stretchScan = j
+        }
     }
 
     /// Praat intensity with the 50 Hz window, the window's mean subtracted: Σw(x−m)²/Σw = Σwx²/Σw − 2mΣwx/Σw + m².
@@ -222,49 +308,45 @@ public struct ProsodyAnalyzer: Sendable {
 
     /// Summarises everything consumed so far.
     public mutating func finish() -> ProsodySummary {
-        f0 += path.finish()
+        absorb(path.finish())
         measureClosedStretches(final: true)
         let seconds = Double(consumedSamples) / Double(analysisSampleRate)
-        let frameCount = intensity.count
         let hopSeconds = settings.hopSeconds
-        var voicedTimes: [Double] = []
-        var semitones: [Double] = []
-        for (index, value) in f0.enumerated() where value > 0 {
-            voicedTimes.append(startSeconds + Double(index) * hopSeconds)
-            semitones.append(12 * log2(Double(value) / 27.5))
-        }
-        let sortedSemitones = semitones.sorted()
-        // de Jong & Wempe's script reads the contour at Praat's default step for a 50 Hz floor (0.8 / 50 = 16 ms);
-        // the contour is smooth (64 ms effective window), so linear resampling of the 10 ms frames is faithful.
-        let nucleiStep = 0.8 / 50
-        let (resampled, resampledVoiced) = resample(nucleiContour, voiced: f0.map { $0 > 0 }, from: hopSeconds,
-                                                    to: nucleiStep)
-        let segmentation = SpeechSegmentation(contour: resampled, voiced: resampledVoiced, hop: nucleiStep,
-                                              silenceDb: -settings.silenceDbBelowPeak,
-                                              minimumSilence: settings.minimumPauseSeconds)
+        let step = Self.nucleiStep
+        let levels = nucleiLevels
+        let stepInFrames = step / hopSeconds
+        let segmentation = SpeechSegmentation(
+            count: levels.count, level: { Float(levels[$0]) / 100 },
+            max99: nucleiHistogram.quantile(0.99) ?? 0, minimum: nucleiMinimum.isFinite ? nucleiMinimum : 0,
+            voiced: { isVoiced(frame: Int((Double($0) * stepInFrames).rounded())) }, step: step,
+            silenceDb: -settings.silenceDbBelowPeak, minimumSilence: settings.minimumPauseSeconds)
         let soundingSteps = segmentation.sounding.filter { $0 }.count
-        let phonation = Double(soundingSteps) * nucleiStep
-        let soundingFrames = Int((phonation / hopSeconds).rounded())
+        let phonation = Double(soundingSteps) * step
         let syllables = segmentation.nuclei.count
-        let pauses = findPauses(segmentation.sounding, step: nucleiStep, seconds: seconds)
-        let allDb = intensity.map(Double.init)
-        let enoughSpeech = soundingFrames > 0 && frameCount > 0
+        let enoughSpeech = soundingSteps > 0 && frameCount > 0
+        // The median in hertz, interpolated between the middle order statistics in hertz (as Praat's quantile).
+        let hertz = { (st: Double) in 27.5 * pow(2, st / 12) }
+        let median = semitones.orderStatistics(0.5).map {
+            hertz($0.lower) + (hertz($0.upper) - hertz($0.lower)) * $0.fraction
+        }
+        let spread = semitones.count >= 2
+            ? (semitones.quantile(0.95) ?? 0) - (semitones.quantile(0.05) ?? 0) : nil
+        let decibelMean = frameCount > 0 ? decibelSum / Double(frameCount) : 0
         return ProsodySummary(
             analysedSeconds: seconds,
-            speechRatio: frameCount > 0 ? Double(soundingFrames) / Double(frameCount) : 0,
+            speechRatio: levels.isEmpty ? 0 : Double(soundingSteps) / Double(levels.count),
             phonationSeconds: phonation,
-            voicedFraction: frameCount > 0 ? Double(semitones.count) / Double(frameCount) : 0,
-            f0MedianHz: sortedSemitones.isEmpty ? nil : 27.5 * pow(2, quantile(sortedSemitones, 0.5) / 12),
-            f0MeanSemitones: mean(semitones),
-            f0SdSemitones: standardDeviation(semitones),
-            f0RangeSemitones: sortedSemitones.count >= 2
-                ? quantile(sortedSemitones, 0.95) - quantile(sortedSemitones, 0.05) : nil,
-            intensityMeanDb: allDb.isEmpty ? nil
-                : 10 * log10(allDb.reduce(0) { $0 + pow(10, $1 / 10) } / Double(allDb.count)),
-            intensitySdDb: standardDeviation(allDb),
-            silenceThresholdDb: frameCount > 0 ? segmentation.threshold : nil,
-            pauses: pauses,
-            f0SlopeSemitonesPerSecond: slope(voicedTimes, semitones),
+            voicedFraction: frameCount > 0 ? Double(voicedCount) / Double(frameCount) : 0,
+            f0MedianHz: median,
+            f0MeanSemitones: semitones.mean,
+            f0SdSemitones: semitones.standardDeviation,
+            f0RangeSemitones: spread,
+            intensityMeanDb: frameCount > 0 ? 10 * log10(energySum / Double(frameCount)) : nil,
+            intensitySdDb: frameCount >= 2
+                ? max(0, (decibelSquares - decibelSum * decibelMean) / Double(frameCount - 1)).squareRoot() : nil,
+            silenceThresholdDb: levels.isEmpty ? nil : segmentation.threshold,
+            pauses: findPauses(segmentation.sounding, step: step, seconds: seconds),
+            f0SlopeSemitonesPerSecond: slope.slope,
             syllables: enoughSpeech ? syllables : nil,
             speechRate: enoughSpeech && seconds > 0 ? Double(syllables) / seconds : nil,
             articulationRate: enoughSpeech && phonation > 0 ? Double(syllables) / phonation : nil,
@@ -272,7 +354,8 @@ public struct ProsodyAnalyzer: Sendable {
             jitterLocal: voice.jitterLocal,
             shimmerLocal: voice.shimmerLocal,
             track: settings.keepTrack
-                ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: hopSeconds, f0Hz: f0, intensityDb: intensity)
+                ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: hopSeconds, f0Hz: trackF0,
+                               intensityDb: trackIntensity)
                 : nil)
     }
 
@@ -282,9 +365,7 @@ public struct ProsodyAnalyzer: Sendable {
             var run = 0
             for i in first...last {
                 if sounding[i] {
-                    if Double(run) * step >= settings.minimumPauseSeconds - 1e-9 {
-                        lengths.append(Double(run) * step)
-                    }
+                    if Double(run) * step >= settings.minimumPauseSeconds - 1e-9 { lengths.append(Double(run) * step) }
                     run = 0
                 } else {
                     run += 1
@@ -294,7 +375,7 @@ public struct ProsodyAnalyzer: Sendable {
         let minutes = seconds / 60
         return Pauses(count: lengths.count,
                       perMinute: minutes > 0 ? Double(lengths.count) / minutes : 0,
-                      meanSeconds: mean(lengths),
+                      meanSeconds: lengths.isEmpty ? nil : lengths.reduce(0, +) / Double(lengths.count),
                       longestSeconds: lengths.max(),
                       minimumSeconds: settings.minimumPauseSeconds,
                       brief: lengths.filter { $0 < 0.5 }.count,
@@ -314,35 +395,6 @@ func kaiserWindow(half: Int) -> [Float] {
     }
 }
 
-/// Linear resampling of a frame contour (and nearest-frame voicing) from one step to another.
-func resample(_ contour: [Float], voiced: [Bool], from step: Double, to newStep: Double) -> ([Float], [Bool]) {
-    guard contour.count >= 2 else { return (contour, voiced) }
-    let count = Int((Double(contour.count - 1) * step / newStep).rounded(.down)) + 1
-    var values: [Float] = []
-    var flags: [Bool] = []
-    values.reserveCapacity(count)
-    flags.reserveCapacity(count)
-    for k in 0..<count {
-        let position = Double(k) * newStep / step
-        let lower = min(contour.count - 2, Int(position.rounded(.down)))
-        let fraction = Float(position - Double(lower))
-        values.append(contour[lower] + (contour[lower + 1] - contour[lower]) * fraction)
-        flags.append(voiced[min(voiced.count - 1, Int(position.rounded()))])
-    }
-    return (values, flags)
-}
-
-/// Least-squares slope of y on x; nil with fewer than two distinct x.
-func slope(_ x: [Double], _ y: [Double]) -> Double? {
-    guard x.count >= 2, let mx = mean(x), let my = mean(y) else { return nil }
-    var numerator = 0.0, denominator = 0.0
-    for (a, b) in zip(x, y) {
-        numerator += (a - mx) * (b - my)
-        denominator += (a - mx) * (a - mx)
-    }
-    return denominator > 0 ? numerator / denominator : nil
-}
-
 /// Modified Bessel function of the first kind, order 0 (power series; converges for the β used here).
 func besselI0(_ x: Double) -> Double {
     var sum = 1.0
@@ -356,19 +408,3 @@ func besselI0(_ x: Double) -> Double {
     return sum
 }
 
-func quantile<T: BinaryFloatingPoint>(_ sorted: [T], _ q: Double) -> T {
-    let position = q * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down))
-    let upper = min(sorted.count - 1, lower + 1)
-    let fraction = T(position - Double(lower))
-    return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
-}
-
-func mean(_ values: [Double]) -> Double? {
-    values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
-}
-
-func standardDeviation(_ values: [Double]) -> Double? {
-    guard values.count >= 2, let m = mean(values) else { return nil }
-    return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
-}

@@ -1,60 +1,50 @@
 /// Speech segmentation and syllable nuclei after de Jong & Wempe (2009), "Praat script to detect syllable nuclei
 /// and measure speech rate automatically" (script v2 settings): on an intensity contour (pitch floor 50 Hz, mean
-/// subtracted), the silence threshold is the 0.99 quantile minus 25 dB; intensity peaks above it count as syllable
-/// nuclei when the contour dips at least 2 dB before the next peak, the peak lies in a sounding stretch, and the
-/// frame is voiced.
+/// subtracted, 16 ms steps), the silence threshold is the 0.99 quantile minus 25 dB; intensity peaks above it count
+/// as syllable nuclei when the contour dips at least 2 dB before the next peak, the peak lies in a sounding stretch,
+/// and the pitch track is voiced there.
 struct SpeechSegmentation {
-    /// Per frame: sounding (true) or silent, after short silences and short sounding bits are absorbed.
+    /// Per contour step: sounding (true) or silent, after short silences and short sounding bits are absorbed.
     var sounding: [Bool]
     var threshold: Double
     var nuclei: [Int]
 
     /// - Parameters:
-    ///   - contour: intensity in dB per frame.
-    ///   - voiced: per frame, whether the pitch track is voiced there (same length).
-    ///   - hop: seconds per frame.
-    ///   - minimumSilence: silences shorter than this are sounding.
-    ///   - minimumSounding: sounding stretches shorter than this are silent.
-    init(contour: [Float], voiced: [Bool], hop: Double, silenceDb: Double = -25, minimumDip: Double = 2,
-         minimumSilence: Double, minimumSounding: Double = 0.1) {
-        guard !contour.isEmpty else {
-            sounding = []
-            threshold = 0
-            nuclei = []
-            return
-        }
-        let sorted = contour.sorted()
-        let max99 = Double(quantile(sorted, 0.99))
-        let minimum = Double(sorted.first!)
+    ///   - count: contour length; `level(i)` its value in dB at step i.
+    ///   - max99, minimum: the contour's 0.99 quantile and minimum.
+    ///   - voiced: whether the pitch track is voiced at step i.
+    ///   - step: seconds per contour step.
+    init(count: Int, level: (Int) -> Float, max99: Double, minimum: Double, voiced: (Int) -> Bool, step: Double,
+         silenceDb: Double = -25, minimumDip: Double = 2, minimumSilence: Double, minimumSounding: Double = 0.1) {
         threshold = max(max99 + silenceDb, minimum)
-        let silenceLevel = max99 + silenceDb
-        var marks = contour.map { Double($0) >= silenceLevel }
-        Self.absorb(&marks, value: false, shorterThan: Int((minimumSilence / hop).rounded()))
-        Self.absorb(&marks, value: true, shorterThan: Int((minimumSounding / hop).rounded()))
+        let silenceLevel = Float(max99 + silenceDb)
+        var marks = (0..<count).map { level($0) >= silenceLevel }
+        Self.absorb(&marks, value: false, shorterThan: Int((minimumSilence / step).rounded()))
+        Self.absorb(&marks, value: true, shorterThan: Int((minimumSounding / step).rounded()))
         sounding = marks
 
-        // Local maxima above the threshold.
-        var peaks: [Int] = []
-        if contour.count >= 3 {
-            for i in 1..<(contour.count - 1)
-            where contour[i] > contour[i - 1] && contour[i] >= contour[i + 1] && Double(contour[i]) > threshold {
-                peaks.append(i)
+        // Local maxima above the threshold; a peak is kept when the contour dips > minimumDip before the next one.
+        let limit = Float(threshold)
+        var nuclei: [Int] = []
+        var previousPeak: Int?
+        var lowestSince = Float.infinity
+        if count >= 3 {
+            for i in 1..<(count - 1) {
+                let value = level(i)
+                lowestSince = min(lowestSince, value)
+                guard value > level(i - 1), value >= level(i + 1), value > limit else { continue }
+                if let peak = previousPeak, Double(level(peak) - lowestSince) > minimumDip,
+                   marks[peak], (max(0, peak - 1)...min(count - 1, peak + 1)).contains(where: voiced) {
+                    nuclei.append(peak)
+                }
+                previousPeak = i
+                lowestSince = value
             }
         }
-        var valid: [Int] = []
-        if peaks.count >= 2 {
-            for p in 0..<(peaks.count - 1) {
-                let dip = contour[peaks[p]...peaks[p + 1]].min()!
-                if Double(contour[peaks[p]] - dip) > minimumDip { valid.append(peaks[p]) }
-            }
-        }
-        nuclei = valid.filter { index in
-            let near = max(0, index - 1)...min(voiced.count - 1, index + 1)
-            return marks[index] && near.contains { voiced[$0] }
-        }
+        self.nuclei = nuclei
     }
 
-    /// Turns runs of `value` shorter than `length` frames into the opposite value (not at the edges).
+    /// Turns runs of `value` shorter than `length` steps into the opposite value (not at the edges).
     static func absorb(_ marks: inout [Bool], value: Bool, shorterThan length: Int) {
         var i = 0
         while i < marks.count {

@@ -126,3 +126,23 @@ enum ReportCodingProbe {
         String(decoding: try JSONEncoder().encode(summary), as: UTF8.self).lowercased()
     }
 }
+
+@Suite struct StreamingMemoryTests {
+    /// Speech-like input (a gliding harmonic tone in 1.2 s bursts with pauses): after 20 minutes the analyser holds
+    /// at most 2 kB more per minute than after 2 minutes — the 16-bit contour every 16 ms and a voicing bit per frame
+    /// (≈ 7.9 kB/min) are all that grows; no audio and no per-frame F0 accumulate.
+    @Test func retainedStateStaysFlat() throws {
+        var analyzer = try ProsodyAnalyzer()
+        let burst = Fixtures.tone(f0: 140, seconds: 1.2) + [Float](repeating: 0, count: 6_400)
+        var afterTwoMinutes = 0
+        for second in stride(from: 0.0, to: 1200, by: 1.6) {
+            analyzer.consume(burst)
+            if afterTwoMinutes == 0, second >= 120 { afterTwoMinutes = analyzer.retainedBytes }
+        }
+        let growthPerMinute = Double(analyzer.retainedBytes - afterTwoMinutes) / 18
+        #expect(growthPerMinute <= 10_000, "grew \(growthPerMinute) bytes per minute")
+        let summary = analyzer.finish()
+        #expect(isClose(summary.f0MedianHz ?? 0, 140, tolerance: 1.4))
+        #expect(summary.pauses.count >= 700)
+    }
+}

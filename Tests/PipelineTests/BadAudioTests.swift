@@ -1,0 +1,55 @@
+import DebriefModel
+import Foundation
+import Pipeline
+import TestSupport
+import Testing
+
+/// Awkward audio gives sensible values or an explicit warning: never NaN, never a crash.
+@Suite struct BadAudioTests {
+    let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+
+    func analyse(_ expression: String, rate: Int = 16_000, seconds: Double = 2, codec: [String] = [])
+        throws -> Report {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let path = "\(directory)/clip.wav"
+        try Fixtures.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i",
+                                    "aevalsrc=exprs=\(expression):s=\(rate):d=\(seconds)"] + codec + [path])
+        let report = try analyzer.analyze(AnalysisRequest(input: path))
+        // Encodes: JSONEncoder refuses NaN and infinities.
+        _ = try ReportCoding.encode(report)
+        return report
+    }
+
+    @Test func silenceIsUnvoicedWithAWarning() throws {
+        let report = try analyse("0")
+        #expect(report.prosody?.voicedFraction == 0)
+        #expect(report.prosody?.f0MedianHz == nil)
+        #expect(report.prosody?.jitterLocal == nil)
+        #expect(report.warnings.contains("not enough voiced speech: pitch statistics are unreliable or missing"))
+    }
+
+    @Test func aSingleClickIsNotSpeech() throws {
+        let report = try analyse("'if(eq(n\\,8000)\\,1\\,0)'")
+        #expect((report.prosody?.voicedFraction ?? 1) < 0.05)
+    }
+
+    /// F0 within 2 % whatever the sampling rate, channel layout, clipping or DC offset.
+    @Test(arguments: [
+        ("0.3*sin(2*PI*140*t)+0.1*sin(2*PI*280*t)", 8_000, 140.0),                       // telephone band
+        ("'0.3*sin(2*PI*180*t)|0'", 48_000, 180.0),                                        // stereo, dead channel
+        ("'max(-0.3\\,min(0.3\\,0.9*sin(2*PI*200*t)))'", 16_000, 200.0),                 // hard clipping
+        ("0.3*sin(2*PI*120*t)+0.5", 16_000, 120.0),                                        // DC offset
+    ])
+    func pitchSurvivesAwkwardChannels(_ setup: (expression: String, rate: Int, f0: Double)) throws {
+        let report = try analyse(setup.expression, rate: setup.rate)
+        #expect(isClose(report.prosody?.f0MedianHz ?? 0, setup.f0, tolerance: setup.f0 * 0.02))
+        #expect((report.prosody?.voicedFraction ?? 0) > 0.8)
+    }
+
+    @Test func tooShortAudioSaysSo() throws {
+        let report = try analyse("0.3*sin(2*PI*150*t)", seconds: 0.3)
+        #expect(report.prosody == nil)
+        #expect(report.warnings.contains("only 0.30 s of audio: too short to measure the voice"))
+    }
+}
