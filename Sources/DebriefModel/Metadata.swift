@@ -4,12 +4,30 @@ public struct RecordingMetadata: Sendable, Codable, Equatable {
     public var model: String?
     public var language: Language?
     public var source: String?
+    /// The interview's question timeline: each answer's span in the recording.
+    public var questions: [Question]
 
-    public init(candidate: String? = nil, model: String? = nil, language: Language? = nil, source: String? = nil) {
+    public struct Question: Sendable, Codable, Equatable {
+        public var id: String
+        public var text: String?
+        public var start: Double
+        public var end: Double
+
+        public init(id: String, text: String?, start: Double, end: Double) {
+            self.id = id
+            self.text = text
+            self.start = start
+            self.end = end
+        }
+    }
+
+    public init(candidate: String? = nil, model: String? = nil, language: Language? = nil, source: String? = nil,
+                questions: [Question] = []) {
         self.candidate = candidate
         self.model = model
         self.language = language
         self.source = source
+        self.questions = questions
     }
 }
 
@@ -44,6 +62,48 @@ extension RecordingMetadata {
             }
             metadata.language = parsed
         }
+        if map["questions"] != nil {
+            let nodes = try reader.sequence(map, "questions")
+            var questions: [Question] = []
+            for (index, node) in nodes.enumerated() {
+                let path = "questions[\(index)]"
+                let entry = try reader.mapping(node, key: path)
+                let start = try time(reader, entry, "start", path: path)
+                let end = try time(reader, entry, "end", path: path)
+                guard end > start else {
+                    throw ModelError(code: .invalidValue, file: file, line: entry["end"]?.mark?.line, key: "\(path).end",
+                                     reason: "must be after start (\(start) s), found \(end) s")
+                }
+                if let previous = questions.last, start < previous.end {
+                    throw ModelError(code: .invalidValue, file: file, line: entry["start"]?.mark?.line,
+                                     key: "\(path).start", reason: "overlaps the previous question, which ends at \(previous.end) s")
+                }
+                let id = entry["id"] == nil ? "q\(index + 1)" : try reader.string(entry, "id", path: path)
+                questions.append(Question(id: id, text: try reader.optionalString(entry, "text", path: path),
+                                          start: start, end: end))
+            }
+            metadata.questions = questions
+        }
         return metadata
+    }
+
+    /// Seconds, or a clock time `mm:ss(.fff)` / `hh:mm:ss(.fff)`.
+    private static func time(_ reader: NodeReader, _ map: Node.Mapping, _ key: String, path: String)
+        throws(ModelError) -> Double {
+        let node = map[key]
+        if let node, let seconds = node.float ?? node.int.map(Double.init), seconds.isFinite, seconds >= 0 {
+            return seconds
+        }
+        let text = try reader.string(map, key, path: path)
+        var total = 0.0
+        let fields = text.split(separator: ":", omittingEmptySubsequences: false)
+        for field in fields {
+            guard fields.count <= 3, let value = Double(field), value >= 0 else {
+                throw ModelError(code: .wrongType, file: reader.file, line: node?.mark?.line, key: "\(path).\(key)",
+                                 reason: "expected seconds or mm:ss, found '\(text)'")
+            }
+            total = total * 60 + value
+        }
+        return total
     }
 }

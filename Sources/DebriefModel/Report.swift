@@ -232,19 +232,25 @@ public struct TranscriptSummary: Sendable, Codable, Equatable {
 
 public struct Answer: Sendable, Codable, Equatable {
     public var index: Int
+    public var questionID: String?
     public var question: String?
     public var start: Double
     public var end: Double
     public var language: Language
     public var wordCount: Int
+    /// Voice descriptors over this answer's span (no frame track; that is on `prosody.track`).
+    public var prosody: ProsodySummary?
 
-    public init(index: Int, question: String?, start: Double, end: Double, language: Language, wordCount: Int) {
+    public init(index: Int, questionID: String? = nil, question: String?, start: Double, end: Double,
+                language: Language, wordCount: Int, prosody: ProsodySummary? = nil) {
         self.index = index
+        self.questionID = questionID
         self.question = question
         self.start = start
         self.end = end
         self.language = language
         self.wordCount = wordCount
+        self.prosody = prosody
     }
 }
 

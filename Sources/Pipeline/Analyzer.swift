@@ -80,13 +80,16 @@ public struct Analyzer: Sendable {
         var prosody: ProsodySummary?
         var visual: VisualSummary?
         var streamCues: [Cue] = []
+        var answerProsody: [ProsodySummary] = []
+        let questions = metadata?.questions ?? []
         if !transcriptOnly {
-            let decoded = try decode(input, options: request.options)
+            let decoded = try decode(input, options: request.options, spans: questions.map { $0.start...$0.end })
             facts = decoded.facts
             prosody = decoded.prosody
             visual = decoded.visual
             streamCues = decoded.cues
             warnings += decoded.warnings
+            answerProsody = decoded.answerProsody
         }
 
         // Transcript: --transcript, else a sidecar with the same stem, else the subtitle stream, else none.
@@ -111,7 +114,12 @@ public struct Analyzer: Sendable {
         }
 
         let finder = EvidenceFinder(model: model)
-        let analysis = parsed.map { finder.analyze($0.cues, timed: $0.timed) }
+        // A cue belongs to the answer whose span holds its midpoint (untimed transcripts: the first answer).
+        let answerOf = { (cue: Cue) -> Int in
+            let middle = 0.5 * (cue.start + cue.end)
+            return questions.firstIndex { $0.start <= middle && middle <= $0.end } ?? 0
+        }
+        let analysis = parsed.map { finder.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
         var insufficient: String?
         if parsed == nil {
             insufficient = "no transcript"
@@ -145,12 +153,24 @@ public struct Analyzer: Sendable {
 
         let cues = parsed?.cues ?? []
         let duration = facts?.durationSeconds ?? prosody?.analysedSeconds ?? cues.map(\.end).max()
-        let answerEnd = duration ?? cues.map(\.end).max() ?? 0
-        let answers = parsed == nil && facts == nil ? [] : [
-            Answer(index: 0, question: nil, start: 0, end: answerEnd,
-                   language: analysis?.language ?? metadata?.language ?? .unknown,
-                   wordCount: analysis?.wordCount ?? 0),
-        ]
+        var answers: [Answer] = []
+        if !questions.isEmpty {
+            for (index, question) in questions.enumerated() {
+                let own = cues.filter { answerOf($0) == index }
+                let part = own.isEmpty ? nil : finder.analyze(own, timed: parsed?.timed ?? false)
+                answers.append(Answer(index: index, questionID: question.id, question: question.text,
+                                      start: question.start, end: question.end,
+                                      language: part?.language ?? metadata?.language ?? .unknown,
+                                      wordCount: part?.wordCount ?? 0,
+                                      prosody: index < answerProsody.count ? answerProsody[index] : nil))
+            }
+        } else if parsed != nil || facts != nil {
+            var whole = prosody
+            whole?.track = nil
+            answers.append(Answer(index: 0, question: nil, start: 0, end: duration ?? 0,
+                                  language: analysis?.language ?? metadata?.language ?? .unknown,
+                                  wordCount: analysis?.wordCount ?? 0, prosody: whole))
+        }
         let hashed: String
         do { hashed = try sha256(ofFile: input) } catch let error as AnalysisError { throw error } catch {
             throw AnalysisError(code: .input, message: "\(input): cannot read the file (\(error))")
@@ -186,6 +206,7 @@ public struct Analyzer: Sendable {
         var visual: VisualSummary?
         var cues: [Cue]
         var warnings: [String]
+        var answerProsody: [ProsodySummary]
     }
 
     /// Feeds decoded media to the accumulators; holds no audio or frames itself.
@@ -198,7 +219,8 @@ public struct Analyzer: Sendable {
         mutating func consume(_ cue: Cue) { cues.append(cue) }
     }
 
-    private func decode(_ path: String, options: AnalysisOptions) throws(AnalysisError) -> Decoded {
+    private func decode(_ path: String, options: AnalysisOptions, spans: [ClosedRange<Double>])
+        throws(AnalysisError) -> Decoded {
         guard options.frameRate > 0, options.frameRate <= 30 else {
             throw AnalysisError(code: .input, message: "\(path): frame rate must be within (0, 30] frames per second")
         }
@@ -209,7 +231,7 @@ public struct Analyzer: Sendable {
         var prosodySettings = ProsodySettings()
         prosodySettings.keepTrack = options.tracks
         let prosodyAnalyzer: ProsodyAnalyzer
-        do { prosodyAnalyzer = try ProsodyAnalyzer(settings: prosodySettings) } catch {
+        do { prosodyAnalyzer = try ProsodyAnalyzer(settings: prosodySettings, spans: spans) } catch {
             throw AnalysisError(code: .input, message: "\(path): \(error)")
         }
         var sink = Sink(prosody: prosodyAnalyzer,
@@ -220,6 +242,7 @@ public struct Analyzer: Sendable {
         let facts = reader.facts
         var warnings: [String] = []
         var prosody: ProsodySummary?
+        var answerProsody: [ProsodySummary] = []
         if facts.audio == nil {
             warnings.append("no audio stream: voice and pauses not measured")
         } else if stats.audioSamples == 0 {
@@ -229,6 +252,7 @@ public struct Analyzer: Sendable {
         } else {
             let summary = sink.prosody.finish()
             prosody = summary
+            answerProsody = sink.prosody.spanSummaries
             if summary.voicedFraction < 0.05 {
                 warnings.append("not enough voiced speech: pitch statistics are unreliable or missing")
             }
@@ -247,7 +271,8 @@ public struct Analyzer: Sendable {
         if stats.decodeErrors > 0 {
             warnings.append("\(stats.decodeErrors) packets could not be decoded: the file may be damaged")
         }
-        return Decoded(facts: facts, prosody: prosody, visual: visual, cues: sink.cues, warnings: warnings)
+        return Decoded(facts: facts, prosody: prosody, visual: visual, cues: sink.cues, warnings: warnings,
+                       answerProsody: answerProsody)
     }
 
     private func readTranscript(_ path: String) throws(AnalysisError) -> ParsedTranscript {

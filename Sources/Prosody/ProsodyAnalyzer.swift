@@ -79,7 +79,6 @@ public struct ProsodyAnalyzer: Sendable {
     private let nucleiHalf: Int
     private let nucleiWindow: [Float]
     private let nucleiWeight: Float
-    private var voice: VoiceQuality
 
     private var buffer: [Float] = []
     /// Squares of `buffer`, computed once per sample for the intensity windows.
@@ -95,16 +94,14 @@ public struct ProsodyAnalyzer: Sendable {
     private var recentBase = 0
     private var decidedCount = 0
     private var voicedBits: [UInt8] = []
-    private var voicedCount = 0
-    private var semitones = Histogram(lower: 0, upper: 130, binWidth: 0.005)
-    private var slope = RunningSlope()
     /// First decided frame not yet examined for closed voiced stretches.
     private var stretchScan = 0
 
-    // Intensity statistics (Praat intensity, 75 Hz floor).
-    private var energySum = 0.0
-    private var decibelSum = 0.0
-    private var decibelSquares = 0.0
+    /// Statistics of the whole recording, and of each requested span (answers).
+    private var whole: SpanStatistics
+    private var spans: [SpanStatistics]
+    /// Summaries of the requested spans, in order, filled by `finish()`.
+    public private(set) var spanSummaries: [ProsodySummary] = []
 
     // The de Jong & Wempe contour, resampled to 16 ms as frames arrive.
     static let nucleiStep = 0.8 / 50
@@ -117,9 +114,14 @@ public struct ProsodyAnalyzer: Sendable {
     private var trackF0: [Float] = []
     private var trackIntensity: [Float] = []
 
-    public init(settings: ProsodySettings = ProsodySettings()) throws(ProsodyError) {
+    /// - Parameters:
+    ///   - spans: time ranges (seconds) to summarise separately as well, e.g. the answers of an interview.
+    public init(settings: ProsodySettings = ProsodySettings(), spans: [ClosedRange<Double>] = [])
+        throws(ProsodyError) {
         try settings.validate()
         self.settings = settings
+        whole = SpanStatistics(range: -Double.infinity...Double.infinity, rate: Double(analysisSampleRate))
+        self.spans = spans.map { SpanStatistics(range: $0, rate: Double(analysisSampleRate)) }
         let rate = Double(analysisSampleRate)
         pitch = PitchFrameAnalyzer(settings: settings, rate: rate)
         path = PitchPathFinder(settings: settings)
@@ -132,7 +134,6 @@ public struct ProsodyAnalyzer: Sendable {
         nucleiHalf = nucleiHalfLength
         nucleiWindow = kaiserWindow(half: nucleiHalfLength)
         nucleiWeight = nucleiWindow.reduce(0, +)
-        voice = VoiceQuality(rate: rate)
         reach = max(pitch.reach, half + 1, nucleiHalfLength + 1, hop / 2 + 1)
         nextCentre = reach
     }
@@ -188,9 +189,9 @@ public struct ProsodyAnalyzer: Sendable {
         }
         let meanSquare = energy / intensityWeight
         let decibels = meanSquare > 4e-10 ? 10 * log10(meanSquare / 4e-10) : 0
-        energySum += pow(10, Double(decibels) / 10)
-        decibelSum += Double(decibels)
-        decibelSquares += Double(decibels) * Double(decibels)
+        let time = startSeconds + Double(frameCount) * settings.hopSeconds
+        whole.addFrame(decibels: Double(decibels))
+        for index in spans.indices where spans[index].range.contains(time) { spans[index].addFrame(decibels: Double(decibels)) }
         if settings.keepTrack { trackIntensity.append(decibels) }
         addNucleiLevel(meanSubtractedIntensity(local))
         frameCount += 1
@@ -220,10 +221,11 @@ public struct ProsodyAnalyzer: Sendable {
             if index % 8 == 0 { voicedBits.append(0) }
             if value > 0 {
                 voicedBits[index / 8] |= 1 << UInt8(index % 8)
-                voicedCount += 1
-                let st = 12 * log2(Double(value) / 27.5)
-                semitones.add(st)
-                slope.add(x: startSeconds + Double(index) * settings.hopSeconds, y: st)
+                let time = startSeconds + Double(index) * settings.hopSeconds
+                whole.addVoiced(hertz: Double(value), time: time)
+                for span in spans.indices where spans[span].range.contains(time) {
+                    spans[span].addVoiced(hertz: Double(value), time: time)
+                }
             }
             recentF0.append(value)
             if settings.keepTrack { trackF0.append(value) }
@@ -269,8 +271,14 @@ public struct ProsodyAnalyzer: Sendable {
             }
             let peak = path.globalPeak
             let offset = bufferStart
+            let middle = 0.5 * (left + right)
             buffer.withUnsafeBufferPointer { samples in
-                voice.addStretch(samples: samples, offset: offset, left: left, right: right, globalPeak: peak, f0: f0At)
+                whole.voice.addStretch(samples: samples, offset: offset, left: left, right: right, globalPeak: peak,
+                                       f0: f0At)
+                for span in spans.indices where spans[span].range.contains(middle) {
+                    spans[span].voice.addStretch(samples: samples, offset: offset, left: left, right: right,
+                                                 globalPeak: peak, f0: f0At)
+                }
             }
             i = j
             stretchScan = j
@@ -306,57 +314,69 @@ public struct ProsodyAnalyzer: Sendable {
         return meanSquare > 4e-10 ? 10 * log10(meanSquare / 4e-10) : 0
     }
 
-    /// Summarises everything consumed so far.
+    /// Summarises everything consumed so far; the requested spans' summaries are then in `spanSummaries`.
     public mutating func finish() -> ProsodySummary {
         absorb(path.finish())
         measureClosedStretches(final: true)
         let seconds = Double(consumedSamples) / Double(analysisSampleRate)
-        let hopSeconds = settings.hopSeconds
         let step = Self.nucleiStep
         let levels = nucleiLevels
-        let stepInFrames = step / hopSeconds
+        let stepInFrames = step / settings.hopSeconds
         let segmentation = SpeechSegmentation(
             count: levels.count, level: { Float(levels[$0]) / 100 },
             max99: nucleiHistogram.quantile(0.99) ?? 0, minimum: nucleiMinimum.isFinite ? nucleiMinimum : 0,
             voiced: { isVoiced(frame: Int((Double($0) * stepInFrames).rounded())) }, step: step,
             silenceDb: -settings.silenceDbBelowPeak, minimumSilence: settings.minimumPauseSeconds)
-        let soundingSteps = segmentation.sounding.filter { $0 }.count
+        spanSummaries = spans.map { span in
+            let lower = max(0, Int(((span.range.lowerBound - startSeconds) / step).rounded(.up)))
+            let upper = min(levels.count, Int(((span.range.upperBound - startSeconds) / step).rounded(.down)) + 1)
+            return summary(span, segmentation: segmentation, steps: lower..<max(lower, upper),
+                           seconds: span.range.upperBound - span.range.lowerBound, track: nil)
+        }
+        return summary(whole, segmentation: segmentation, steps: 0..<levels.count, seconds: seconds,
+                       track: settings.keepTrack
+                           ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: settings.hopSeconds, f0Hz: trackF0,
+                                          intensityDb: trackIntensity)
+                           : nil)
+    }
+
+    /// One summary from a span's running statistics and its part of the recording's segmentation.
+    private func summary(_ span: SpanStatistics, segmentation: SpeechSegmentation, steps: Range<Int>, seconds: Double,
+                         track: ProsodyTrack?) -> ProsodySummary {
+        let step = Self.nucleiStep
+        let sounding = steps.isEmpty ? [] : Array(segmentation.sounding[steps])
+        let soundingSteps = sounding.filter { $0 }.count
         let phonation = Double(soundingSteps) * step
-        let syllables = segmentation.nuclei.count
-        let enoughSpeech = soundingSteps > 0 && frameCount > 0
+        let syllables = segmentation.nuclei.filter { steps.contains($0) }.count
+        let enoughSpeech = soundingSteps > 0 && span.frameCount > 0
         // The median in hertz, interpolated between the middle order statistics in hertz (as Praat's quantile).
         let hertz = { (st: Double) in 27.5 * pow(2, st / 12) }
-        let median = semitones.orderStatistics(0.5).map {
+        let median = span.semitones.orderStatistics(0.5).map {
             hertz($0.lower) + (hertz($0.upper) - hertz($0.lower)) * $0.fraction
         }
-        let spread = semitones.count >= 2
-            ? (semitones.quantile(0.95) ?? 0) - (semitones.quantile(0.05) ?? 0) : nil
-        let decibelMean = frameCount > 0 ? decibelSum / Double(frameCount) : 0
+        let spread = span.semitones.count >= 2
+            ? (span.semitones.quantile(0.95) ?? 0) - (span.semitones.quantile(0.05) ?? 0) : nil
         return ProsodySummary(
             analysedSeconds: seconds,
-            speechRatio: levels.isEmpty ? 0 : Double(soundingSteps) / Double(levels.count),
+            speechRatio: sounding.isEmpty ? 0 : Double(soundingSteps) / Double(sounding.count),
             phonationSeconds: phonation,
-            voicedFraction: frameCount > 0 ? Double(voicedCount) / Double(frameCount) : 0,
+            voicedFraction: span.frameCount > 0 ? Double(span.semitones.count) / Double(span.frameCount) : 0,
             f0MedianHz: median,
-            f0MeanSemitones: semitones.mean,
-            f0SdSemitones: semitones.standardDeviation,
+            f0MeanSemitones: span.semitones.mean,
+            f0SdSemitones: span.semitones.standardDeviation,
             f0RangeSemitones: spread,
-            intensityMeanDb: frameCount > 0 ? 10 * log10(energySum / Double(frameCount)) : nil,
-            intensitySdDb: frameCount >= 2
-                ? max(0, (decibelSquares - decibelSum * decibelMean) / Double(frameCount - 1)).squareRoot() : nil,
-            silenceThresholdDb: levels.isEmpty ? nil : segmentation.threshold,
-            pauses: findPauses(segmentation.sounding, step: step, seconds: seconds),
-            f0SlopeSemitonesPerSecond: slope.slope,
+            intensityMeanDb: span.intensityMeanDb,
+            intensitySdDb: span.intensitySdDb,
+            silenceThresholdDb: segmentation.sounding.isEmpty ? nil : segmentation.threshold,
+            pauses: findPauses(sounding, step: step, seconds: seconds),
+            f0SlopeSemitonesPerSecond: span.slope.slope,
             syllables: enoughSpeech ? syllables : nil,
             speechRate: enoughSpeech && seconds > 0 ? Double(syllables) / seconds : nil,
             articulationRate: enoughSpeech && phonation > 0 ? Double(syllables) / phonation : nil,
             averageSyllableSeconds: syllables > 0 ? phonation / Double(syllables) : nil,
-            jitterLocal: voice.jitterLocal,
-            shimmerLocal: voice.shimmerLocal,
-            track: settings.keepTrack
-                ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: hopSeconds, f0Hz: trackF0,
-                               intensityDb: trackIntensity)
-                : nil)
+            jitterLocal: span.voice.jitterLocal,
+            shimmerLocal: span.voice.shimmerLocal,
+            track: track)
     }
 
     private func findPauses(_ sounding: [Bool], step: Double, seconds: Double) -> Pauses {
@@ -381,6 +401,45 @@ public struct ProsodyAnalyzer: Sendable {
                       brief: lengths.filter { $0 < 0.5 }.count,
                       medium: lengths.filter { $0 >= 0.5 && $0 < 1 }.count,
                       long: lengths.filter { $0 >= 1 }.count)
+    }
+}
+
+/// Running voice statistics of one time span (or of the whole recording).
+struct SpanStatistics: Sendable {
+    let range: ClosedRange<Double>
+    var frameCount = 0
+    var semitones = Histogram(lower: 0, upper: 130, binWidth: 0.005)
+    var slope = RunningSlope()
+    var energySum = 0.0
+    var decibelSum = 0.0
+    var decibelSquares = 0.0
+    var voice: VoiceQuality
+
+    init(range: ClosedRange<Double>, rate: Double) {
+        self.range = range
+        voice = VoiceQuality(rate: rate)
+    }
+
+    mutating func addFrame(decibels: Double) {
+        frameCount += 1
+        energySum += pow(10, decibels / 10)
+        decibelSum += decibels
+        decibelSquares += decibels * decibels
+    }
+
+    mutating func addVoiced(hertz: Double, time: Double) {
+        let st = 12 * log2(hertz / 27.5)
+        semitones.add(st)
+        slope.add(x: time, y: st)
+    }
+
+    /// Energy average of the frames' intensities, as Praat's "Get mean (energy)".
+    var intensityMeanDb: Double? { frameCount > 0 ? 10 * log10(energySum / Double(frameCount)) : nil }
+
+    var intensitySdDb: Double? {
+        guard frameCount >= 2 else { return nil }
+        let mean = decibelSum / Double(frameCount)
+        return max(0, (decibelSquares - decibelSum * mean) / Double(frameCount - 1)).squareRoot()
     }
 }
 
