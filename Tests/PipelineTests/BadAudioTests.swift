@@ -53,3 +53,25 @@ import Testing
         #expect(report.warnings.contains("only 0.30 s of audio: too short to measure the voice"))
     }
 }
+
+/// The same speech in every audio-only container gives the same voice measures (lossy codecs within 1 % F0 and
+/// two syllables of the lossless ones).
+@Suite struct AudioOnlyFormatTests {
+    @Test(arguments: ["m4a", "mp3", "opus", "flac"])
+    func formatsAgreeWithWAV(_ fileExtension: String) throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+        var reports: [Report] = []
+        for ext in ["wav", fileExtension] {
+            let path = "\(directory)/speech.\(ext)"
+            try Fixtures.run("ffmpeg", ["-v", "error", "-i", Fixtures.media("phone-screen-en.m4a"), "-t", "12", path])
+            reports.append(try analyzer.analyze(AnalysisRequest(input: path, options: .init(tracks: true))))
+        }
+        let (reference, other) = (try #require(reports[0].prosody), try #require(reports[1].prosody))
+        #expect(other.track != nil && reports[1].recording.video == nil)
+        #expect(isClose(other.f0MedianHz ?? 0, reference.f0MedianHz ?? 0, tolerance: (reference.f0MedianHz ?? 0) * 0.01))
+        #expect(abs((other.syllables ?? 0) - (reference.syllables ?? 0)) <= 2)
+        #expect(reports[1].warnings.contains("no video stream (audio-only): picture not measured"))
+    }
+}
