@@ -93,35 +93,15 @@ struct RealFFT {
                                     if span >= 8 {
                                         var k = 0
                                         while k < span {
-                                            let wr = cosines.loadUnaligned(fromByteOffset: twiddle + k * 4, as: SIMD8<Float>.self)
-                                            let wi = sign * sines.loadUnaligned(fromByteOffset: twiddle + k * 4, as: SIMD8<Float>.self)
-                                            let a = (start + k) * 4, b = (start + k + span) * 4
-                                            let ar = rawRe.loadUnaligned(fromByteOffset: a, as: SIMD8<Float>.self)
-                                            let ai = rawIm.loadUnaligned(fromByteOffset: a, as: SIMD8<Float>.self)
-                                            let br = rawRe.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self)
-                                            let bi = rawIm.loadUnaligned(fromByteOffset: b, as: SIMD8<Float>.self)
-                                            let xr = br * wr - bi * wi
-                                            let xi = br * wi + bi * wr
-                                            rawRe.storeBytes(of: ar - xr, toByteOffset: b, as: SIMD8<Float>.self)
-                                            rawIm.storeBytes(of: ai - xi, toByteOffset: b, as: SIMD8<Float>.self)
-                                            rawRe.storeBytes(of: ar + xr, toByteOffset: a, as: SIMD8<Float>.self)
-                                            rawIm.storeBytes(of: ai + xi, toByteOffset: a, as: SIMD8<Float>.self)
+                                            Self.butterflies(SIMD8<Float>.self, re: rawRe, im: rawIm, cosines: cosines,
+                                                             sines: sines, twiddle: twiddle + k * 4,
+                                                             a: (start + k) * 4, b: (start + k + span) * 4, sign: sign)
                                             k += 8
                                         }
                                     } else {
-                                        let wr = cosines.loadUnaligned(fromByteOffset: twiddle, as: SIMD4<Float>.self)
-                                        let wi = sign * sines.loadUnaligned(fromByteOffset: twiddle, as: SIMD4<Float>.self)
-                                        let a = start * 4, b = (start + 4) * 4
-                                        let ar = rawRe.loadUnaligned(fromByteOffset: a, as: SIMD4<Float>.self)
-                                        let ai = rawIm.loadUnaligned(fromByteOffset: a, as: SIMD4<Float>.self)
-                                        let br = rawRe.loadUnaligned(fromByteOffset: b, as: SIMD4<Float>.self)
-                                        let bi = rawIm.loadUnaligned(fromByteOffset: b, as: SIMD4<Float>.self)
-                                        let xr = br * wr - bi * wi
-                                        let xi = br * wi + bi * wr
-                                        rawRe.storeBytes(of: ar - xr, toByteOffset: b, as: SIMD4<Float>.self)
-                                        rawIm.storeBytes(of: ai - xi, toByteOffset: b, as: SIMD4<Float>.self)
-                                        rawRe.storeBytes(of: ar + xr, toByteOffset: a, as: SIMD4<Float>.self)
-                                        rawIm.storeBytes(of: ai + xi, toByteOffset: a, as: SIMD4<Float>.self)
+                                        Self.butterflies(SIMD4<Float>.self, re: rawRe, im: rawIm, cosines: cosines,
+                                                         sines: sines, twiddle: twiddle, a: start * 4,
+                                                         b: (start + 4) * 4, sign: sign)
                                     }
                                     start += 2 * span
                                 }
@@ -132,6 +112,25 @@ struct RealFFT {
                 }
             }
         }
+    }
+
+    /// Radix-2 butterflies on one vector of lanes: x = w·z[b]; z[a], z[b] = z[a] + x, z[a] − x (byte offsets).
+    @inline(__always)
+    private static func butterflies<V: SIMD>(_: V.Type, re: UnsafeMutableRawPointer, im: UnsafeMutableRawPointer,
+                                             cosines: UnsafeRawPointer, sines: UnsafeRawPointer, twiddle: Int,
+                                             a: Int, b: Int, sign: Float) where V.Scalar == Float {
+        let wr = cosines.loadUnaligned(fromByteOffset: twiddle, as: V.self)
+        let wi = sign * sines.loadUnaligned(fromByteOffset: twiddle, as: V.self)
+        let ar = re.loadUnaligned(fromByteOffset: a, as: V.self)
+        let ai = im.loadUnaligned(fromByteOffset: a, as: V.self)
+        let br = re.loadUnaligned(fromByteOffset: b, as: V.self)
+        let bi = im.loadUnaligned(fromByteOffset: b, as: V.self)
+        let xr = br * wr - bi * wi
+        let xi = br * wi + bi * wr
+        re.storeBytes(of: ar - xr, toByteOffset: b, as: V.self)
+        im.storeBytes(of: ai - xi, toByteOffset: b, as: V.self)
+        re.storeBytes(of: ar + xr, toByteOffset: a, as: V.self)
+        im.storeBytes(of: ai + xi, toByteOffset: a, as: V.self)
     }
 
     /// Autocorrelation of `input` (zero-padded to `size`) for lags 0…`maxLag`, into `output`.
