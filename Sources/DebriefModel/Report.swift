@@ -184,15 +184,36 @@ public struct VisualSummary: Sendable, Codable, Equatable {
     public var contrastMean: Double
     /// Mean absolute luma change between consecutive samples, 0–1.
     public var motionIndex: Double
+    /// Mean share of pixels at video black / video white.
+    public var underExposedRatio: Double
+    public var overExposedRatio: Double
+    /// Mean variance of the Laplacian (focus measure, luma units², on 320-px-wide planes).
+    public var sharpnessMean: Double
+    /// Share of consecutive samples with no change, and the longest such stretch.
+    public var frozenRatio: Double
+    public var longestFrozenSeconds: Double
+    /// "good", "too dark", "too bright" or "flat".
+    public var lighting: String
+    /// Recording-quality warnings in plain words.
+    public var warnings: [String]
     public var track: VisualTrack?
 
     public init(framesAnalysed: Int, sampleRate: Double, brightnessMean: Double, contrastMean: Double,
-                motionIndex: Double, track: VisualTrack?) {
+                motionIndex: Double, underExposedRatio: Double = 0, overExposedRatio: Double = 0,
+                sharpnessMean: Double = 0, frozenRatio: Double = 0, longestFrozenSeconds: Double = 0,
+                lighting: String = "good", warnings: [String] = [], track: VisualTrack?) {
         self.framesAnalysed = framesAnalysed
         self.sampleRate = sampleRate
         self.brightnessMean = brightnessMean
         self.contrastMean = contrastMean
         self.motionIndex = motionIndex
+        self.underExposedRatio = underExposedRatio
+        self.overExposedRatio = overExposedRatio
+        self.sharpnessMean = sharpnessMean
+        self.frozenRatio = frozenRatio
+        self.longestFrozenSeconds = longestFrozenSeconds
+        self.lighting = lighting
+        self.warnings = warnings
         self.track = track
     }
 }

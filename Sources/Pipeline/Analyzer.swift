@@ -262,6 +262,8 @@ public struct Analyzer: Sendable {
             warnings.append("no video stream (audio-only): picture not measured")
         } else if visual == nil {
             warnings.append("the video stream decoded to no frames: picture not measured")
+        } else if let visual {
+            warnings += visual.warnings
         }
         if let expected = facts.audio?.durationSeconds ?? facts.durationSeconds, facts.audio != nil,
            stats.audioSeconds > 0, stats.audioSeconds < expected * 0.9 - 0.5 {

@@ -6,26 +6,63 @@ public struct FrameStatistics: Sendable, Equatable {
     public var brightness: Double
     /// RMS contrast (standard deviation of luma), 0–1.
     public var contrast: Double
+    /// Share of pixels at video black (luma ≤ 16) and at video white (luma ≥ 235), as BT.601 limited range sets them.
+    public var underExposed: Double
+    public var overExposed: Double
+    /// Variance of the 4-neighbour Laplacian over interior pixels (luma units²): the usual focus measure
+    /// (Pech-Pacheco et al. 2000). Depends on frame size; Debrief's planes are 320 px wide.
+    public var sharpness: Double
 
-    /// Computes brightness and contrast of `luma` in one pass with integer sums (exact, order-independent).
-    public init(luma: [UInt8]) {
+    /// Computes the statistics of a `width × height` plane with integer sums (exact, order-independent).
+    public init(luma: [UInt8], width: Int, height: Int) {
+        precondition(luma.count == width * height, "plane size mismatch")
         guard !luma.isEmpty else {
-            brightness = 0
-            contrast = 0
+            self.init(brightness: 0, contrast: 0, underExposed: 0, overExposed: 0, sharpness: 0)
             return
         }
         var sum: UInt64 = 0
         var squares: UInt64 = 0
+        var dark = 0
+        var bright = 0
         for value in luma {
             let v = UInt64(value)
             sum += v
             squares += v * v
+            if value <= 16 { dark += 1 } else if value >= 235 { bright += 1 }
         }
         let n = Double(luma.count)
         let mean = Double(sum) / n
         let variance = max(0, Double(squares) / n - mean * mean)
-        brightness = mean / 255
-        contrast = variance.squareRoot() / 255
+        var laplacianSum: Int64 = 0
+        var laplacianSquares: Int64 = 0
+        var interior = 0
+        if width >= 3 && height >= 3 {
+            luma.withUnsafeBufferPointer { p in
+                for y in 1..<(height - 1) {
+                    let row = y * width
+                    for x in 1..<(width - 1) {
+                        let i = row + x
+                        let value = Int64(p[i - 1]) + Int64(p[i + 1]) + Int64(p[i - width]) + Int64(p[i + width])
+                            - 4 * Int64(p[i])
+                        laplacianSum += value
+                        laplacianSquares += value * value
+                    }
+                }
+            }
+            interior = (width - 2) * (height - 2)
+        }
+        let laplacianMean = interior > 0 ? Double(laplacianSum) / Double(interior) : 0
+        self.init(brightness: mean / 255, contrast: variance.squareRoot() / 255, underExposed: Double(dark) / n,
+                  overExposed: Double(bright) / n,
+                  sharpness: interior > 0 ? max(0, Double(laplacianSquares) / Double(interior) - laplacianMean * laplacianMean) : 0)
+    }
+
+    public init(brightness: Double, contrast: Double, underExposed: Double, overExposed: Double, sharpness: Double) {
+        self.brightness = brightness
+        self.contrast = contrast
+        self.underExposed = underExposed
+        self.overExposed = overExposed
+        self.sharpness = sharpness
     }
 }
 
@@ -39,15 +76,24 @@ public func motionEnergy(_ previous: [UInt8], _ current: [UInt8]) -> Double? {
     return Double(total) / Double(current.count) / 255
 }
 
-/// Streaming picture descriptors over sampled frames: brightness, contrast and motion between samples.
-/// Keeps the previous frame and three floats per sample (for the optional track).
+/// Streaming picture descriptors and quality signals over sampled frames: exposure, sharpness, motion between
+/// samples, frozen stretches, and a lighting verdict with plain-language warnings. Keeps the previous frame and a
+/// few floats per sample (for the optional track).
 public struct VisionAnalyzer: Sendable {
     public let sampleRate: Double
     public let keepTrack: Bool
+    /// Mean absolute luma change below this (0–1) counts as no change at all between two samples.
+    public static let frozenMotion = 0.002
     private var previous: [UInt8]?
+    private var count = 0
+    private var sums = (brightness: 0.0, contrast: 0.0, under: 0.0, over: 0.0, sharpness: 0.0, motion: 0.0)
+    private var pairs = 0
+    private var frozenPairs = 0
+    private var frozenRunStart: Double?
+    private var longestFrozen = 0.0
+    private var lastTime = 0.0
     private var times: [Double] = []
     private var brightness: [Float] = []
-    private var contrast: [Float] = []
     private var motion: [Float] = []
 
     public init(sampleRate: Double, keepTrack: Bool = false) {
@@ -56,27 +102,71 @@ public struct VisionAnalyzer: Sendable {
     }
 
     public mutating func consume(_ frame: FrameSample) {
-        let statistics = FrameStatistics(luma: frame.luma)
-        times.append(frame.time)
-        brightness.append(Float(statistics.brightness))
-        contrast.append(Float(statistics.contrast))
-        motion.append(previous.flatMap { motionEnergy($0, frame.luma) }.map(Float.init) ?? 0)
+        let statistics = FrameStatistics(luma: frame.luma, width: frame.width, height: frame.height)
+        count += 1
+        sums.brightness += statistics.brightness
+        sums.contrast += statistics.contrast
+        sums.under += statistics.underExposed
+        sums.over += statistics.overExposed
+        sums.sharpness += statistics.sharpness
+        let change = previous.flatMap { motionEnergy($0, frame.luma) }
+        if let change {
+            pairs += 1
+            sums.motion += change
+            if change < Self.frozenMotion {
+                frozenPairs += 1
+                let start = frozenRunStart ?? lastTime
+                frozenRunStart = start
+                longestFrozen = max(longestFrozen, frame.time - start)
+            } else {
+                frozenRunStart = nil
+            }
+        }
+        lastTime = frame.time
         previous = frame.luma
+        if keepTrack {
+            times.append(frame.time)
+            brightness.append(Float(statistics.brightness))
+            motion.append(Float(change ?? 0))
+        }
     }
 
-    public var framesAnalysed: Int { times.count }
+    public var framesAnalysed: Int { count }
 
     /// The summary, or nil when no frame was analysed.
     public func finish() -> VisualSummary? {
-        guard !times.isEmpty else { return nil }
-        let n = Double(times.count)
-        let movingPairs = max(1, times.count - 1)
+        guard count > 0 else { return nil }
+        let n = Double(count)
+        let brightnessMean = sums.brightness / n
+        let contrastMean = sums.contrast / n
+        let under = sums.under / n
+        let over = sums.over / n
+        var warnings: [String] = []
+        let lighting: String
+        if brightnessMean < 0.2 || under > 0.5 {
+            lighting = "too dark"
+            warnings.append(String(format: "too dark: mean brightness %.0f %%, %.0f %% of the picture black",
+                                   brightnessMean * 100, under * 100))
+        } else if brightnessMean > 0.8 || over > 0.4 {
+            lighting = "too bright"
+            warnings.append(String(format: "too bright: mean brightness %.0f %%, %.0f %% of the picture white",
+                                   brightnessMean * 100, over * 100))
+        } else if contrastMean < 0.04 {
+            lighting = "flat"
+            warnings.append(String(format: "very low contrast (%.1f %%): the picture is washed out or blank",
+                                   contrastMean * 100))
+        } else {
+            lighting = "good"
+        }
+        if pairs >= 4, longestFrozen >= 5 {
+            warnings.append(String(format: "frozen video: the picture did not change for %.0f s", longestFrozen))
+        }
         return VisualSummary(
-            framesAnalysed: times.count,
-            sampleRate: sampleRate,
-            brightnessMean: brightness.reduce(0) { $0 + Double($1) } / n,
-            contrastMean: contrast.reduce(0) { $0 + Double($1) } / n,
-            motionIndex: motion.dropFirst().reduce(0) { $0 + Double($1) } / Double(movingPairs),
+            framesAnalysed: count, sampleRate: sampleRate, brightnessMean: brightnessMean, contrastMean: contrastMean,
+            motionIndex: pairs > 0 ? sums.motion / Double(pairs) : 0,
+            underExposedRatio: under, overExposedRatio: over, sharpnessMean: sums.sharpness / n,
+            frozenRatio: pairs > 0 ? Double(frozenPairs) / Double(pairs) : 0, longestFrozenSeconds: longestFrozen,
+            lighting: lighting, warnings: warnings,
             track: keepTrack ? VisualTrack(timesSeconds: times, brightness: brightness, motion: motion) : nil)
     }
 }

@@ -75,3 +75,35 @@ import Testing
         #expect(reports[1].warnings.contains("no video stream (audio-only): picture not measured"))
     }
 }
+
+/// Recording-quality warnings on real decoded video.
+@Suite struct PictureQualityTests {
+    static let portrait = "\(Fixtures.sharedData)/faces-dev/astronaut.png"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: portrait),
+                   "needs ../shared/data/faces-dev/astronaut.png beside the repository"))
+    func darkAndFrozenVideoAreFlagged() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let path = "\(directory)/dark.mp4"
+        try Fixtures.run("ffmpeg", ["-v", "error", "-loop", "1", "-i", Self.portrait,
+                                    "-vf", "scale=320:320,eq=brightness=-0.55,format=yuv420p", "-t", "8",
+                                    "-c:v", "libx264", "-preset", "ultrafast", path])
+        let report = try Analyzer(catalog: ModelCatalog(directory: Fixtures.models)).analyze(AnalysisRequest(input: path))
+        let visual = try #require(report.visual)
+        #expect(visual.lighting == "too dark")
+        #expect(visual.longestFrozenSeconds >= 7)
+        #expect(report.warnings.contains { $0.hasPrefix("too dark") })
+        #expect(report.warnings.contains { $0.hasPrefix("frozen video: the picture did not change for") })
+    }
+
+    @Test func theSampleInterviewIsWellLitAndMoving() throws {
+        let report = try Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+            .analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        let visual = try #require(report.visual)
+        #expect(visual.lighting == "good")
+        #expect(visual.warnings.isEmpty)
+        #expect(visual.frozenRatio < 0.1)
+        #expect(visual.sharpnessMean > 10)
+    }
+}

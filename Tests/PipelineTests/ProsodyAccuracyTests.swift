@@ -7,10 +7,12 @@ import Testing
 /// Every 7th file of the manifest (43 files, all four sources); `debrief eval prosody DIR` runs the whole set.
 @Suite struct ProsodyAccuracyTests {
     static let directory = "\(Fixtures.sharedData)/prosody-dev"
+    static let manifestPresent = FileManager.default.fileExists(atPath: "\(directory)/manifest.csv")
     static let audioInstalled = FileManager.default.fileExists(atPath: "/usr/share/asterisk/sounds/en_US_f_Allison")
         && FileManager.default.fileExists(atPath: "/usr/share/sounds/alsa/Front_Center.wav")
 
-    @Test(.enabled(if: audioInstalled,
+    @Test(.enabled(if: manifestPresent, "needs ../shared/data/prosody-dev beside the repository"),
+          .enabled(if: audioInstalled,
                    "needs the dev-set audio: apt-get install alsa-utils codec2-examples asterisk-core-sounds-en-wav"))
     func agreesWithPraat() throws {
         let summary = try ProsodyEvaluation(directory: Self.directory).run(stride: 7)
