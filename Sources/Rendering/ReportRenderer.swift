@@ -107,13 +107,27 @@ public struct ReportRenderer: Sendable {
                         t("typical 2–4; below 1.5 sounds monotone", "常见 2–4；低于 1.5 显得单调"))
             html += row(t("Voiced frames", "浊音帧占比"), "\(fixed(p.voicedFraction * 100, 0)) %", "")
             html += row(t("Loudness (mean)", "平均强度"), "\(fixed(p.intensityMeanDb)) dB", "")
+            html += row(t("Speech rate", "语速"), "\(fixed(p.speechRate, 2)) \(t("syllables/s", "音节/秒"))",
+                        t("conversational 3–5.5", "日常对话 3–5.5"))
+            html += row(t("Articulation rate", "发音速率"), "\(fixed(p.articulationRate, 2)) \(t("syllables/s of speech", "音节/秒（说话时）"))", "")
+            html += row(t("Jitter (local)", "基频微扰（jitter）"), "\(fixed(p.jitterLocal.map { $0 * 100 }, 2)) %",
+                        t("Praat's definition; typical voices below 1 %", "按 Praat 定义；常见低于 1 %"))
+            html += row(t("Shimmer (local)", "振幅微扰（shimmer）"), "\(fixed(p.shimmerLocal.map { $0 * 100 }, 1)) %",
+                        t("Praat's definition; typical voices below 4 %", "按 Praat 定义；常见低于 4 %"))
         } else {
             html += row(t("Voice", "语音"), t("not measured", "未测量"), "")
         }
         if let v = report.visual {
             html += row(t("Frames analysed", "分析帧数"), "\(v.framesAnalysed) @ \(fixed(v.sampleRate)) / s", "")
+            let lighting = [("good", "良好"), ("too dark", "过暗"), ("too bright", "过亮"), ("flat", "对比度过低")]
+                .first { $0.0 == v.lighting }.map { t($0.0, $0.1) } ?? v.lighting
+            html += row(t("Lighting", "光线"), e(lighting), "")
             html += row(t("Brightness", "亮度"), "\(fixed(v.brightnessMean * 100, 0)) %", t("well lit 35–70 %", "光线良好 35–70 %"))
             html += row(t("Contrast", "对比度"), "\(fixed(v.contrastMean * 100, 0)) %", "")
+            html += row(t("Sharpness (Laplacian variance)", "清晰度（拉普拉斯方差）"), fixed(v.sharpnessMean, 0),
+                        t("below 20 looks blurred", "低于 20 显得模糊"))
+            html += row(t("Frozen picture", "画面静止"), "\(fixed(v.frozenRatio * 100, 0)) %, \(t("longest", "最长")) "
+                        + "\(fixed(v.longestFrozenSeconds, 0)) s", "")
             html += row(t("Motion between samples", "帧间运动"), "\(fixed(v.motionIndex * 100, 1)) %",
                         t("still camera below 5 %", "固定机位低于 5 %"))
         } else {
