@@ -35,28 +35,35 @@ public struct CompetencyModel: Sendable, Codable, Equatable {
         public var name: String
         public var nameZh: String
         public var min: Double
-        /// The next step HR should take at this level, in plain words.
+        /// The next step HR should take at this level, in plain words (English and Chinese).
         public var recommendation: String
+        public var recommendationZh: String?
 
-        public init(id: String, name: String, nameZh: String, min: Double, recommendation: String) {
+        public init(id: String, name: String, nameZh: String, min: Double, recommendation: String,
+                    recommendationZh: String? = nil) {
             self.id = id
             self.name = name
             self.nameZh = nameZh
             self.min = min
             self.recommendation = recommendation
+            self.recommendationZh = recommendationZh
         }
     }
 
     /// Levels used when a model gives none (优秀/良好/一般/不合格).
     public static let defaultLevels: [Level] = [
         Level(id: "excellent", name: "Excellent", nameZh: "优秀", min: 80,
-              recommendation: "Strong evidence across the job's competencies: advance to the next round."),
+              recommendation: "Strong evidence across the job's competencies: advance to the next round.",
+              recommendationZh: "各项岗位能力证据充分：建议进入下一轮。"),
         Level(id: "good", name: "Good", nameZh: "良好", min: 60,
-              recommendation: "Solid evidence: advance, and probe the weaker competencies in the next round."),
+              recommendation: "Solid evidence: advance, and probe the weaker competencies in the next round.",
+              recommendationZh: "证据较充分：建议进入下一轮，并重点考察较弱的能力。"),
         Level(id: "fair", name: "Fair", nameZh: "一般", min: 40,
-              recommendation: "Partial evidence: review the recording before deciding; consider a follow-up interview."),
+              recommendation: "Partial evidence: review the recording before deciding; consider a follow-up interview.",
+              recommendationZh: "证据不完整：决定前请复看录像，可考虑补充面试。"),
         Level(id: "poor", name: "Poor", nameZh: "不合格", min: 0,
-              recommendation: "Little evidence of the job's competencies in this interview: review before rejecting."),
+              recommendation: "Little evidence of the job's competencies in this interview: review before rejecting.",
+              recommendationZh: "本次面试中岗位能力证据很少：淘汰前请先复看。"),
     ]
 
     public init(id: String, version: Int, title: String, titleZh: String? = nil, dimensions: [Dimension],
@@ -191,7 +198,8 @@ extension CompetencyModel {
                              name: try reader.string(map, "name", path: path),
                              nameZh: try reader.string(map, "nameZh", path: path),
                              min: min,
-                             recommendation: try reader.string(map, "recommendation", path: path))
+                             recommendation: try reader.string(map, "recommendation", path: path),
+                             recommendationZh: try reader.optionalString(map, "recommendationZh", path: path))
             }
             guard !levels.isEmpty else {
                 throw reader.error(.invalidValue, top["levels"], "levels", "must list at least one level")

@@ -324,16 +324,18 @@ public struct Overall: Sendable, Codable, Equatable {
     public var level: String
     public var levelZh: String
     public var recommendation: String
+    public var recommendationZh: String?
     /// How many competencies the overall score rests on.
     public var dimensionsScored: Int
 
     public init(score: Double?, matchPercent: Double?, level: String, levelZh: String, recommendation: String,
-                dimensionsScored: Int) {
+                recommendationZh: String? = nil, dimensionsScored: Int) {
         self.score = score
         self.matchPercent = matchPercent
         self.level = level
         self.levelZh = levelZh
         self.recommendation = recommendation
+        self.recommendationZh = recommendationZh
         self.dimensionsScored = dimensionsScored
     }
 }

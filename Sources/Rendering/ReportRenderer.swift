@@ -18,7 +18,8 @@ public struct ReportRenderer: Sendable {
         let overall = report.overall
         lines.append("\(t("Overall", "总分")): \(fixed(overall.score)) · \(t("match", "匹配度")) \(fixed(overall.matchPercent))% · "
             + "\(language == .zh ? overall.levelZh : overall.level)")
-        lines.append("\(t("Next step", "下一步")): \(overall.recommendation)")
+        lines.append("\(t("Next step", "下一步")): "
+            + (language == .zh ? (overall.recommendationZh ?? overall.recommendation) : overall.recommendation))
         for competency in report.competencies {
             let name = language == .zh ? (competency.nameZh ?? competency.name) : competency.name
             let score = competency.score.map { fixed($0) } ?? t("n/a", "无")
@@ -57,7 +58,8 @@ public struct ReportRenderer: Sendable {
             + "\(t("duration", "时长")) \(clock(report.recording.durationSeconds ?? 0))</p>"
         html += "<p><span class=\"score\">\(fixed(overall.score))</span> / 100 &nbsp; <span class=\"pill\">\(e(level))</span>"
             + " &nbsp; \(t("match", "匹配度")) \(fixed(overall.matchPercent))%</p>"
-        html += "<p><strong>\(t("Next step", "下一步")):</strong> \(e(overall.recommendation))</p>"
+        let nextStep = language == .zh ? (overall.recommendationZh ?? overall.recommendation) : overall.recommendation
+        html += "<p><strong>\(t("Next step", "下一步")):</strong> \(e(nextStep))</p>"
         html += "<p class=\"muted\">\(t("Content scores rest on", "内容评分依据")) \(overall.dimensionsScored) "
             + "\(t("competencies. Voice and picture descriptors carry no weight.", "项能力；语音与画面描述不计入评分。"))</p></section>"
 

@@ -46,6 +46,7 @@ public enum CompetencyScoring {
                     Overall(score: nil, matchPercent: nil, level: "Insufficient evidence", levelZh: "证据不足",
                             recommendation: "Content was not scored: \(insufficient!). Supply a transcript or "
                                 + "review the recording.",
+                            recommendationZh: "未对内容评分（\(insufficient!)）。请提供文字稿或复看录像。",
                             dimensionsScored: 0))
         }
         let scores = model.dimensions.map {
@@ -57,6 +58,7 @@ public enum CompetencyScoring {
         let match = VectorKernels.cosine(vector, weights).map { (Double($0) * 1000).rounded() / 10 }
         let level = model.level(for: overallScore ?? 0)
         return (scores, Overall(score: overallScore, matchPercent: match, level: level.name, levelZh: level.nameZh,
-                                recommendation: level.recommendation, dimensionsScored: scores.count))
+                                recommendation: level.recommendation, recommendationZh: level.recommendationZh,
+                                dimensionsScored: scores.count))
     }
 }
