@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "debrief", dependencies: [
-            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "DebriefModel", "Rendering",
+            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "DebriefModel", "Rendering", "Vision",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),

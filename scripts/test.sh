@@ -5,4 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 # Real speech with Praat references for the prosody accuracy tests (../shared/data/prosody-dev).
 scripts/setup.sh alsa-utils codec2-examples asterisk-core-sounds-en-wav
+# OpenCV as the reference for the face detector (tests only; the product uses no Python). OpenCV 5 dropped cascades.
+python3 -c "import cv2" 2>/dev/null || python3 -m pip install --quiet "opencv-python-headless<5" \
+  || echo "test: could not install opencv-python-headless; the OpenCV agreement test will say it is skipped"
 swift test "$@"

@@ -8,6 +8,7 @@ import Rendering
 import Service
 import Store
 import StoreSQLite
+import Vision
 import Web
 
 @main
@@ -223,9 +224,36 @@ struct Models: AsyncParsableCommand {
 }
 
 struct Eval: AsyncParsableCommand {
+    struct Faces: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare face detection with OpenCV's on a directory made by scripts/face-frames.py.")
+
+        @Argument(help: "Directory with PGM frames and reference.json.")
+        var directory: String
+
+        @Flag(help: "Print one line per frame.")
+        var verbose = false
+
+        func run() async throws {
+            let cascade: HaarCascade
+            do { cascade = try CascadeLibrary.load("haarcascade_frontalface_default.xml") } catch {
+                printError(error.message)
+                throw ExitCode(2)
+            }
+            let summary = try FaceEvaluation(directory: directory).run(cascade: cascade)
+            if verbose {
+                for frame in summary.perFrame {
+                    func list(_ boxes: [DetectionBox]) -> String { boxes.map { "[\($0.x) \($0.y) \($0.width)]" }.joined() }
+                    print("\(frame.frame)\tours \(list(frame.ours))\topencv \(list(frame.opencv))")
+                }
+            }
+            print(summary.report)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Measure analyses against labelled reference data.",
-        subcommands: [Prosody.self])
+        subcommands: [Prosody.self, Faces.self])
 
     struct Prosody: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,109 @@
+import Foundation
+import Vision
+
+/// OpenCV's cascade files as Debian's `opencv-data` package installs them.
+public enum CascadeLibrary {
+    public static let directory = "/usr/share/opencv4/haarcascades"
+
+    /// Loads `name` (e.g. `haarcascade_frontalface_default.xml`) from `directory`.
+    /// - Throws: `AnalysisError` naming the path and the package to install, or what is wrong with the file.
+    public static func load(_ name: String, directory: String = CascadeLibrary.directory) throws(AnalysisError)
+        -> HaarCascade {
+        let path = (directory as NSString).appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AnalysisError(code: .input, message: "\(path): cascade file not found (apt-get install opencv-data)")
+        }
+        do {
+            return try HaarCascade.parse(data)
+        } catch {
+            throw AnalysisError(code: .input, message: "\(path): unusable cascade file: \(error.reason) "
+                + "(reinstall it: apt-get install --reinstall opencv-data)")
+        }
+    }
+}
+
+/// Compares Debrief's face detector with OpenCV's on a directory made by `scripts/face-frames.py`: grayscale PGM
+/// frames and `reference.json` (OpenCV's `detectMultiScale` boxes per frame).
+public struct FaceEvaluation {
+    public struct Summary: Sendable {
+        public var frames = 0
+        public var reference = 0
+        public var detected = 0
+        /// OpenCV boxes matched by one of ours with IoU ≥ 0.5.
+        public var matched = 0
+        public var perFrame: [(frame: String, ours: [DetectionBox], opencv: [DetectionBox])] = []
+
+        public var matchedShare: Double { reference > 0 ? Double(matched) / Double(reference) : 1 }
+        /// Our boxes that match no OpenCV box, as a share of OpenCV's.
+        public var extraShare: Double { reference > 0 ? Double(detected - matched) / Double(reference) : 0 }
+
+        public var report: String {
+            String(format: """
+                frames: %d; OpenCV detections: %d; Debrief detections: %d
+                OpenCV detections matched (IoU ≥ 0.5): %.1f %%   (target ≥ 95 %%)
+                extra detections: %.1f %% of OpenCV's   (target ≤ 5 %%)
+                """, frames, reference, detected, matchedShare * 100, extraShare * 100)
+        }
+    }
+
+    public let directory: String
+    public init(directory: String) { self.directory = directory }
+
+    public func run(cascade: HaarCascade) throws -> Summary {
+        let referencePath = (directory as NSString).appendingPathComponent("reference.json")
+        guard let data = FileManager.default.contents(atPath: referencePath),
+              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let frames = json["frames"] as? [String: [[Int]]] else {
+            throw AnalysisError(code: .input, message: "\(referencePath): missing or malformed reference")
+        }
+        let detector = CascadeDetector(cascade: cascade)
+        var summary = Summary()
+        for name in frames.keys.sorted() {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let (plane, width, height) = try readPGM(path)
+            let ours = detector.detect(plane, width: width, height: height)
+            let opencv = frames[name]!.map { DetectionBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
+            var unused = ours
+            for box in opencv {
+                if let index = unused.indices.max(by: { unused[$0].iou(box) < unused[$1].iou(box) }),
+                   unused[index].iou(box) >= 0.5 {
+                    summary.matched += 1
+                    unused.remove(at: index)
+                }
+            }
+            summary.frames += 1
+            summary.reference += opencv.count
+            summary.detected += ours.count
+            summary.perFrame.append((name, ours, opencv))
+        }
+        return summary
+    }
+}
+
+/// Reads a binary 8-bit PGM (P5).
+func readPGM(_ path: String) throws -> (plane: [UInt8], width: Int, height: Int) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw AnalysisError(code: .input, message: "\(path): no such file")
+    }
+    let bytes = [UInt8](data)
+    var fields: [Int] = []
+    var index = 2
+    guard bytes.starts(with: Array("P5".utf8)) else {
+        throw AnalysisError(code: .input, message: "\(path): not a binary PGM (P5) image")
+    }
+    while fields.count < 3, index < bytes.count {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "#") {
+            while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+            continue
+        }
+        var value = 0
+        while index < bytes.count, (0x30...0x39).contains(bytes[index]) { value = value * 10 + Int(bytes[index] - 0x30); index += 1 }
+        fields.append(value)
+    }
+    index += 1
+    guard fields.count == 3, fields[2] == 255, bytes.count - index >= fields[0] * fields[1] else {
+        throw AnalysisError(code: .input, message: "\(path): unsupported or truncated PGM")
+    }
+    return (Array(bytes[index..<(index + fields[0] * fields[1])]), fields[0], fields[1])
+}

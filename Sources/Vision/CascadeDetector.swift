@@ -1,0 +1,273 @@
+import Foundation
+
+/// A detection in frame pixels.
+public struct DetectionBox: Sendable, Equatable, Codable {
+    public var x, y, width, height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    /// Intersection over union with another box.
+    public func iou(_ other: DetectionBox) -> Double {
+        let left = max(x, other.x), top = max(y, other.y)
+        let right = min(x + width, other.x + other.width), bottom = min(y + height, other.y + other.height)
+        let intersection = max(0, right - left) * max(0, bottom - top)
+        let union = width * height + other.width * other.height - intersection
+        return union > 0 ? Double(intersection) / Double(union) : 0
+    }
+}
+
+/// Multi-scale detection with a Haar cascade, as OpenCV 4's `CascadeClassifier.detectMultiScale` does it: an image
+/// pyramid (scale factor 1.1 by default), the window slid in steps of 2 pixels (1 above scale 2), windows of too
+/// little variance rejected, each window's features normalised by its standard deviation, stages evaluated until
+/// one rejects, and the hits grouped (`groupRectangles`: boxes within 20 % of each other merged, groups with no more
+/// than `minNeighbors` members dropped, boxes inside stronger ones dropped).
+public struct CascadeDetector: Sendable {
+    public let cascade: HaarCascade
+
+    public init(cascade: HaarCascade) {
+        self.cascade = cascade
+    }
+
+    /// Detects objects in an 8-bit grayscale plane (row stride = width).
+    public func detect(_ plane: [UInt8], width: Int, height: Int, scaleFactor: Double = 1.1, minNeighbors: Int = 3,
+                       minSize: Int = 0, maxSize: Int? = nil) -> [DetectionBox] {
+        guard width > 0, height > 0, plane.count == width * height, scaleFactor > 1 else { return [] }
+        let windowWidth = cascade.windowWidth, windowHeight = cascade.windowHeight
+        var candidates: [DetectionBox] = []
+        let maximum = maxSize ?? max(width, height)
+        var factor = 1.0
+        while true {
+            defer { factor *= scaleFactor }
+            let window = (width: Int((Double(windowWidth) * factor).rounded(.toNearestOrEven)),
+                          height: Int((Double(windowHeight) * factor).rounded(.toNearestOrEven)))
+            if window.width > min(maximum, width) || window.height > min(maximum, height) { break }
+            if window.width < minSize || window.height < minSize { continue }
+            let scaledWidth = Int((Double(width) / factor).rounded(.toNearestOrEven))
+            let scaledHeight = Int((Double(height) / factor).rounded(.toNearestOrEven))
+            guard scaledWidth >= windowWidth + 1, scaledHeight >= windowHeight + 1 else { break }
+            let scaled = factor == 1 ? plane
+                : resizeBilinear(plane, width: width, height: height, to: scaledWidth, scaledHeight)
+            let integral = IntegralImage(scaled, width: scaledWidth, height: scaledHeight,
+                                         tilted: cascade.hasTiltedFeatures)
+            let step = factor > 2 ? 1 : 2
+            var y = 0
+            while y + windowHeight <= scaledHeight {
+                var x = 0
+                while x + windowWidth <= scaledWidth {
+                    let result = evaluate(integral, x: x, y: y)
+                    if result > 0 {
+                        candidates.append(DetectionBox(x: Int((Double(x) * factor).rounded(.toNearestOrEven)),
+                                                       y: Int((Double(y) * factor).rounded(.toNearestOrEven)),
+                                                       width: window.width, height: window.height))
+                    }
+                    if result == 0 { x += step }  // rejected at the first stage: skip a position, as OpenCV does
+                    x += step
+                }
+                y += step
+            }
+        }
+        return groupRectangles(candidates, threshold: minNeighbors, eps: 0.2)
+    }
+
+    /// 1 when every stage passes, −k when stage k rejects (0 for the first), −1 for a window too flat to judge.
+    func evaluate(_ integral: IntegralImage, x: Int, y: Int) -> Int {
+        let normWidth = cascade.windowWidth - 2, normHeight = cascade.windowHeight - 2
+        let sum = integral.sum(x: x + 1, y: y + 1, width: normWidth, height: normHeight)
+        let squares = integral.squaredSum(x: x + 1, y: y + 1, width: normWidth, height: normHeight)
+        let area = Double(normWidth * normHeight)
+        var norm = area * Double(squares) - Double(sum) * Double(sum)
+        guard norm > 0 else { return -1 }
+        norm = norm.squareRoot()
+        let inverse = Float(1 / norm)
+        guard area * Double(inverse) < 0.1 else { return -1 }
+        for (index, stage) in cascade.stages.enumerated() {
+            var total: Double = 0
+            for stumpIndex in stage.stumps {
+                let stump = cascade.stumps[stumpIndex]
+                let value = featureValue(cascade.features[stump.feature], integral, x: x, y: y) * inverse
+                total += Double(value < stump.threshold ? stump.left : stump.right)
+            }
+            if Float(total) < stage.threshold { return -index }
+        }
+        return 1
+    }
+
+    private func featureValue(_ feature: HaarCascade.Feature, _ integral: IntegralImage, x: Int, y: Int) -> Float {
+        var value: Float = 0
+        for rect in feature.rectangles where rect.weight != 0 {
+            let sum = feature.tilted
+                ? integral.tiltedSum(x: x + rect.x, y: y + rect.y, width: rect.width, height: rect.height)
+                : integral.sum(x: x + rect.x, y: y + rect.y, width: rect.width, height: rect.height)
+            value += rect.weight * Float(sum)
+        }
+        return value
+    }
+}
+
+/// Summed-area tables of a plane: plain, squared, and (when needed) 45°-tilted (Lienhart & Maydt 2002), each
+/// (width + 1) × (height + 1) with a zero first row and column, as OpenCV's `integral`.
+struct IntegralImage {
+    let width: Int
+    let height: Int
+    private var sums: [Int32]
+    private var squares: [Int64]
+    private var tilted: [Int32]
+    private let tiltedPad: Int
+    private let tiltedStride: Int
+
+    init(_ plane: [UInt8], width: Int, height: Int, tilted withTilted: Bool) {
+        self.width = width
+        self.height = height
+        let stride = width + 1
+        var sums = [Int32](repeating: 0, count: stride * (height + 1))
+        var squares = [Int64](repeating: 0, count: stride * (height + 1))
+        plane.withUnsafeBufferPointer { p in
+            for y in 0..<height {
+                var rowSum: Int32 = 0
+                var rowSquares: Int64 = 0
+                for x in 0..<width {
+                    let v = p[y * width + x]
+                    rowSum += Int32(v)
+                    rowSquares += Int64(v) * Int64(v)
+                    sums[(y + 1) * stride + x + 1] = sums[y * stride + x + 1] + rowSum
+                    squares[(y + 1) * stride + x + 1] = squares[y * stride + x + 1] + rowSquares
+                }
+            }
+        }
+        self.sums = sums
+        self.squares = squares
+        // Tilted table T(X, Y) = Σ I(x, y) over y < Y, |x − X + 1| ≤ Y − y − 1, by the recurrence
+        // T(X, Y) = T(X−1, Y−1) + T(X+1, Y−1) − T(X, Y−2) + I(X−1, Y−1) + I(X−1, Y−2), on columns padded by the
+        // height on both sides so that the triangles never leave the table.
+        tiltedPad = withTilted ? height + 2 : 0
+        tiltedStride = withTilted ? width + 1 + 2 * tiltedPad : 0
+        var t = [Int32](repeating: 0, count: withTilted ? tiltedStride * (height + 1) : 0)
+        if withTilted {
+            let pad = tiltedPad, tStride = tiltedStride
+            func pixel(_ x: Int, _ y: Int) -> Int32 {
+                x >= 0 && x < width && y >= 0 && y < height ? Int32(plane[y * width + x]) : 0
+            }
+            for row in 1...height {
+                for column in 1..<(tStride - 1) {
+                    let X = column - pad
+                    var value = t[(row - 1) * tStride + column - 1] + t[(row - 1) * tStride + column + 1]
+                        + pixel(X - 1, row - 1)
+                    if row >= 2 {
+                        value += pixel(X - 1, row - 2) - t[(row - 2) * tStride + column]
+                    }
+                    t[row * tStride + column] = value
+                }
+            }
+        }
+        tilted = t
+    }
+
+    @inline(__always) private func at(_ x: Int, _ y: Int) -> Int32 { sums[y * (width + 1) + x] }
+
+    func sum(x: Int, y: Int, width w: Int, height h: Int) -> Int32 {
+        at(x + w, y + h) - at(x, y + h) - at(x + w, y) + at(x, y)
+    }
+
+    func squaredSum(x: Int, y: Int, width w: Int, height h: Int) -> Int64 {
+        let stride = width + 1
+        return squares[(y + h) * stride + x + w] - squares[(y + h) * stride + x] - squares[y * stride + x + w]
+            + squares[y * stride + x]
+    }
+
+    @inline(__always) private func tiltedAt(_ x: Int, _ y: Int) -> Int32 { tilted[y * tiltedStride + x + tiltedPad] }
+
+    /// Sum over the 45° rectangle with its top corner at (x, y), `w` along the down-right and `h` along the
+    /// down-left diagonal (OpenCV's tilted feature rectangle).
+    func tiltedSum(x: Int, y: Int, width w: Int, height h: Int) -> Int32 {
+        tiltedAt(x, y) - tiltedAt(x - h, y + h) - tiltedAt(x + w, y + w) + tiltedAt(x + w - h, y + w + h)
+    }
+}
+
+/// Bilinear downscaling with pixel-centre alignment and 8-bit fixed-point weights, as OpenCV's INTER_LINEAR_EXACT.
+func resizeBilinear(_ plane: [UInt8], width: Int, height: Int, to newWidth: Int, _ newHeight: Int) -> [UInt8] {
+    func taps(_ count: Int, _ source: Int) -> [(Int, Int, Int)] {
+        let scale = Double(source) / Double(count)
+        return (0..<count).map { d in
+            let f = (Double(d) + 0.5) * scale - 0.5
+            var s = Int(f.rounded(.down))
+            var fraction = f - Double(s)
+            if s < 0 { s = 0; fraction = 0 }
+            if s >= source - 1 { s = source - 1; fraction = 0 }
+            let w1 = Int((fraction * 256).rounded())
+            return (s, min(s + 1, source - 1), w1)
+        }
+    }
+    let xs = taps(newWidth, width), ys = taps(newHeight, height)
+    var output = [UInt8](repeating: 0, count: newWidth * newHeight)
+    var row0 = [Int](repeating: 0, count: newWidth), row1 = [Int](repeating: 0, count: newWidth)
+    plane.withUnsafeBufferPointer { p in
+        for (dy, (sy0, sy1, wy)) in ys.enumerated() {
+            for (dx, (sx0, sx1, wx)) in xs.enumerated() {
+                row0[dx] = Int(p[sy0 * width + sx0]) * (256 - wx) + Int(p[sy0 * width + sx1]) * wx
+                row1[dx] = Int(p[sy1 * width + sx0]) * (256 - wx) + Int(p[sy1 * width + sx1]) * wx
+            }
+            for dx in 0..<newWidth {
+                let value = (row0[dx] * (256 - wy) + row1[dx] * wy + 32_768) >> 16
+                output[dy * newWidth + dx] = UInt8(min(255, value))
+            }
+        }
+    }
+    return output
+}
+
+/// OpenCV's `groupRectangles`: partition boxes into classes of similar ones, average each class, keep classes with
+/// more than `threshold` members, and drop a box that lies inside a stronger one.
+public func groupRectangles(_ boxes: [DetectionBox], threshold: Int, eps: Double) -> [DetectionBox] {
+    guard threshold > 0, !boxes.isEmpty else { return boxes }
+    // Disjoint sets over the "similar" relation.
+    var parent = Array(boxes.indices)
+    func root(_ i: Int) -> Int {
+        var i = i
+        while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+        return i
+    }
+    func similar(_ a: DetectionBox, _ b: DetectionBox) -> Bool {
+        let delta = eps * Double(min(a.width, b.width) + min(a.height, b.height)) * 0.5
+        return Double(abs(a.x - b.x)) <= delta && Double(abs(a.y - b.y)) <= delta
+            && Double(abs(a.x + a.width - b.x - b.width)) <= delta && Double(abs(a.y + a.height - b.y - b.height)) <= delta
+    }
+    for i in boxes.indices {
+        for j in boxes.indices where j > i && similar(boxes[i], boxes[j]) {
+            let a = root(i), b = root(j)
+            if a != b { parent[b] = a }
+        }
+    }
+    var classes: [Int: (x: Int, y: Int, w: Int, h: Int, n: Int)] = [:]
+    var order: [Int] = []
+    for i in boxes.indices {
+        let r = root(i)
+        if classes[r] == nil { order.append(r) }
+        let box = boxes[i]
+        let current = classes[r] ?? (0, 0, 0, 0, 0)
+        classes[r] = (current.x + box.x, current.y + box.y, current.w + box.width, current.h + box.height, current.n + 1)
+    }
+    let averaged: [(box: DetectionBox, n: Int)] = order.map { key in
+        let c = classes[key]!
+        let s = 1 / Float(c.n)
+        func round(_ v: Int) -> Int { Int((Float(v) * s).rounded(.toNearestOrEven)) }
+        return (DetectionBox(x: round(c.x), y: round(c.y), width: round(c.w), height: round(c.h)), c.n)
+    }
+    var result: [DetectionBox] = []
+    for (i, candidate) in averaged.enumerated() where candidate.n > threshold {
+        let inside = averaged.enumerated().contains { j, other in
+            guard j != i, other.n > threshold else { return false }
+            let dx = Int((Double(other.box.width) * eps).rounded(.toNearestOrEven))
+            let dy = Int((Double(other.box.height) * eps).rounded(.toNearestOrEven))
+            let r1 = candidate.box, r2 = other.box
+            return r1.x >= r2.x - dx && r1.y >= r2.y - dy && r1.x + r1.width <= r2.x + r2.width + dx
+                && r1.y + r1.height <= r2.y + r2.height + dy && (other.n > max(3, candidate.n) || candidate.n < 3)
+        }
+        if !inside { result.append(candidate.box) }
+    }
+    return result
+}
