@@ -194,6 +194,13 @@ public struct VisualSummary: Sendable, Codable, Equatable {
     public var longestFrozenSeconds: Double
     /// "good", "too dark", "too bright" or "flat".
     public var lighting: String
+    /// Face measures (nil when no face detector ran): share of frames with a frontal face, share with the face
+    /// centred (centre within the middle third across and 15–60 % down), median face height over frame height, and
+    /// head movement (mean face-centre shift between consecutive samples, in face heights).
+    public var faceVisibleRatio: Double?
+    public var faceCentredRatio: Double?
+    public var medianFaceHeightRatio: Double?
+    public var headMovement: Double?
     /// Recording-quality warnings in plain words.
     public var warnings: [String]
     public var track: VisualTrack?
@@ -201,7 +208,13 @@ public struct VisualSummary: Sendable, Codable, Equatable {
     public init(framesAnalysed: Int, sampleRate: Double, brightnessMean: Double, contrastMean: Double,
                 motionIndex: Double, underExposedRatio: Double = 0, overExposedRatio: Double = 0,
                 sharpnessMean: Double = 0, frozenRatio: Double = 0, longestFrozenSeconds: Double = 0,
-                lighting: String = "good", warnings: [String] = [], track: VisualTrack?) {
+                lighting: String = "good", faceVisibleRatio: Double? = nil, faceCentredRatio: Double? = nil,
+                medianFaceHeightRatio: Double? = nil, headMovement: Double? = nil, warnings: [String] = [],
+                track: VisualTrack?) {
+        self.faceVisibleRatio = faceVisibleRatio
+        self.faceCentredRatio = faceCentredRatio
+        self.medianFaceHeightRatio = medianFaceHeightRatio
+        self.headMovement = headMovement
         self.framesAnalysed = framesAnalysed
         self.sampleRate = sampleRate
         self.brightnessMean = brightnessMean
@@ -222,11 +235,17 @@ public struct VisualTrack: Sendable, Codable, Equatable {
     public var timesSeconds: [Double]
     public var brightness: [Float]
     public var motion: [Float]
+    public var faceDetected: [Bool]
+    /// The main (largest) face per sample as [x, y, width, height] in frame pixels; empty when none.
+    public var faceBoxes: [[Int]]
 
-    public init(timesSeconds: [Double], brightness: [Float], motion: [Float]) {
+    public init(timesSeconds: [Double], brightness: [Float], motion: [Float], faceDetected: [Bool] = [],
+                faceBoxes: [[Int]] = []) {
         self.timesSeconds = timesSeconds
         self.brightness = brightness
         self.motion = motion
+        self.faceDetected = faceDetected
+        self.faceBoxes = faceBoxes
     }
 }
 

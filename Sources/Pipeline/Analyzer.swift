@@ -52,10 +52,20 @@ public struct AnalysisRequest: Sendable {
 public struct Analyzer: Sendable {
     public let catalog: ModelCatalog
     public let defaultModel: String
+    /// The frontal-face detector, or why there is none (the picture is then analysed without face measures).
+    let faces: Result<CascadeDetector, AnalysisError>
 
-    public init(catalog: ModelCatalog, defaultModel: String = "software-engineer") {
+    /// - Parameter cascades: where OpenCV's cascade files are (Debian's opencv-data by default); read once here.
+    public init(catalog: ModelCatalog, defaultModel: String = "software-engineer",
+                cascades: String = CascadeLibrary.directory) {
         self.catalog = catalog
         self.defaultModel = defaultModel
+        do throws(AnalysisError) {
+            faces = .success(CascadeDetector(
+                cascade: try CascadeLibrary.load("haarcascade_frontalface_default.xml", directory: cascades)))
+        } catch {
+            faces = .failure(error)
+        }
     }
 
     /// Produces the report for `request`.
@@ -235,7 +245,8 @@ public struct Analyzer: Sendable {
             throw AnalysisError(code: .input, message: "\(path): \(error)")
         }
         var sink = Sink(prosody: prosodyAnalyzer,
-                        vision: VisionAnalyzer(sampleRate: options.frameRate, keepTrack: options.tracks))
+                        vision: VisionAnalyzer(sampleRate: options.frameRate, keepTrack: options.tracks,
+                                               faces: try? faces.get()))
         let stats: DecodeStats
         do { stats = try reader.decode(into: &sink) } catch { throw AnalysisError(error) }
 
@@ -264,6 +275,7 @@ public struct Analyzer: Sendable {
             warnings.append("the video stream decoded to no frames: picture not measured")
         } else if let visual {
             warnings += visual.warnings
+            if case .failure(let error) = faces { warnings.append("face detection unavailable: \(error.message)") }
         }
         if let expected = facts.audio?.durationSeconds ?? facts.durationSeconds, facts.audio != nil,
            stats.audioSeconds > 0, stats.audioSeconds < expected * 0.9 - 0.5 {

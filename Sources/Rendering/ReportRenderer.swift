@@ -121,6 +121,15 @@ public struct ReportRenderer: Sendable {
         }
         if let v = report.visual {
             html += row(t("Frames analysed", "分析帧数"), "\(v.framesAnalysed) @ \(fixed(v.sampleRate)) / s", "")
+            if let visible = v.faceVisibleRatio {
+                html += row(t("Face visible", "人脸可见"), "\(fixed(visible * 100, 0)) %",
+                            t("a usable recording shows the face most of the time", "可用录像中人脸应大部分时间可见"))
+                html += row(t("Face centred", "人脸居中"), "\(fixed((v.faceCentredRatio ?? 0) * 100, 0)) %", "")
+                html += row(t("Face size (median height)", "人脸大小（高度中位数）"),
+                            "\(fixed(v.medianFaceHeightRatio.map { $0 * 100 }, 0)) %",
+                            t("head-and-shoulders framing 20–45 %", "头肩构图 20–45 %"))
+                html += row(t("Head movement", "头部移动"), "\(fixed(v.headMovement, 2)) \(t("face heights per sample", "个脸高/采样"))", "")
+            }
             let lighting = [("good", "良好"), ("too dark", "过暗"), ("too bright", "过亮"), ("flat", "对比度过低")]
                 .first { $0.0 == v.lighting }.map { t($0.0, $0.1) } ?? v.lighting
             html += row(t("Lighting", "光线"), e(lighting), "")

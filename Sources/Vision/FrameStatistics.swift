@@ -95,10 +95,22 @@ public struct VisionAnalyzer: Sendable {
     private var times: [Double] = []
     private var brightness: [Float] = []
     private var motion: [Float] = []
+    private var faceFlags: [Bool] = []
+    private var faceBoxes: [[Int]] = []
+    // Faces (when a detector is given).
+    private let faces: CascadeDetector?
+    private var faceFrames = 0
+    private var centredFrames = 0
+    private var faceHeights = Histogram(lower: 0, upper: 1.01, binWidth: 0.005)
+    private var previousFace: (x: Double, y: Double, size: Double)?
+    private var movementSum = 0.0
+    private var movementPairs = 0
 
-    public init(sampleRate: Double, keepTrack: Bool = false) {
+    /// - Parameter faces: a frontal-face detector; without one, no face measures are reported.
+    public init(sampleRate: Double, keepTrack: Bool = false, faces: CascadeDetector? = nil) {
         self.sampleRate = sampleRate
         self.keepTrack = keepTrack
+        self.faces = faces
     }
 
     public mutating func consume(_ frame: FrameSample) {
@@ -124,10 +136,36 @@ public struct VisionAnalyzer: Sendable {
         }
         lastTime = frame.time
         previous = frame.luma
+        var mainFace: DetectionBox?
+        if let faces {
+            // Faces smaller than an eighth of the frame height say nothing about framing; skipping those scales
+            // keeps detection cheap.
+            let boxes = faces.detect(frame.luma, width: frame.width, height: frame.height,
+                                     minSize: max(faces.cascade.windowHeight, frame.height / 8))
+            mainFace = boxes.max { $0.width * $0.height < $1.width * $1.height }
+            if let face = mainFace {
+                faceFrames += 1
+                let cx = Double(face.x) + Double(face.width) / 2, cy = Double(face.y) + Double(face.height) / 2
+                let w = Double(frame.width), h = Double(frame.height)
+                if abs(cx - w / 2) <= w / 6, cy >= 0.15 * h, cy <= 0.6 * h { centredFrames += 1 }
+                faceHeights.add(Double(face.height) / h)
+                if let last = previousFace {
+                    movementSum += ((cx - last.x) * (cx - last.x) + (cy - last.y) * (cy - last.y)).squareRoot() / last.size
+                    movementPairs += 1
+                }
+                previousFace = (cx, cy, Double(face.height))
+            } else {
+                previousFace = nil
+            }
+        }
         if keepTrack {
             times.append(frame.time)
             brightness.append(Float(statistics.brightness))
             motion.append(Float(change ?? 0))
+            if faces != nil {
+                faceFlags.append(mainFace != nil)
+                faceBoxes.append(mainFace.map { [$0.x, $0.y, $0.width, $0.height] } ?? [])
+            }
         }
     }
 
@@ -161,12 +199,23 @@ public struct VisionAnalyzer: Sendable {
         if pairs >= 4, longestFrozen >= 5 {
             warnings.append(String(format: "frozen video: the picture did not change for %.0f s", longestFrozen))
         }
+        let visible = faces != nil ? Double(faceFrames) / n : nil
+        let medianHeight = faceHeights.quantile(0.5)
+        if let visible, visible < 0.7 {
+            warnings.append(String(format: "face not visible %.0f %% of the time", (1 - visible) * 100))
+        }
+        if let medianHeight, medianHeight < 0.15 {
+            warnings.append(String(format: "face small in the frame (%.0f %% of the picture height)", medianHeight * 100))
+        }
         return VisualSummary(
             framesAnalysed: count, sampleRate: sampleRate, brightnessMean: brightnessMean, contrastMean: contrastMean,
             motionIndex: pairs > 0 ? sums.motion / Double(pairs) : 0,
             underExposedRatio: under, overExposedRatio: over, sharpnessMean: sums.sharpness / n,
             frozenRatio: pairs > 0 ? Double(frozenPairs) / Double(pairs) : 0, longestFrozenSeconds: longestFrozen,
-            lighting: lighting, warnings: warnings,
-            track: keepTrack ? VisualTrack(timesSeconds: times, brightness: brightness, motion: motion) : nil)
+            lighting: lighting, faceVisibleRatio: visible,
+            faceCentredRatio: faces != nil ? Double(centredFrames) / n : nil, medianFaceHeightRatio: medianHeight,
+            headMovement: movementPairs > 0 ? movementSum / Double(movementPairs) : nil, warnings: warnings,
+            track: keepTrack ? VisualTrack(timesSeconds: times, brightness: brightness, motion: motion,
+                                           faceDetected: faceFlags, faceBoxes: faceBoxes) : nil)
     }
 }

@@ -105,5 +105,13 @@ import Testing
         #expect(visual.warnings.isEmpty)
         #expect(visual.frozenRatio < 0.1)
         #expect(visual.sharpnessMean > 10)
+        // A head-and-shoulders portrait in every frame (when Debian's opencv-data is installed).
+        if FaceDetectionTests.cascadeInstalled {
+            #expect((visual.faceVisibleRatio ?? 0) >= 0.95)
+            #expect((visual.faceCentredRatio ?? 0) >= 0.9)
+            #expect((0.2...0.4).contains(visual.medianFaceHeightRatio ?? 0))
+        } else {
+            #expect(report.warnings.contains { $0.hasPrefix("face detection unavailable: ") })
+        }
     }
 }

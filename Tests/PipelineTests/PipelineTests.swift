@@ -140,6 +140,7 @@ import Testing
         #expect(video.visual?.framesAnalysed == 4)
         #expect(video.warnings == [
             "no audio stream: voice and pauses not measured",
+            "face not visible 100 % of the time",
             "no transcript: content not analysed (add NAME.vtt/.srt/.txt beside the recording, or a subtitle track)",
         ])
         #expect(video.competencies.allSatisfy { $0.score == nil && $0.insufficientEvidence == "no transcript" })
