@@ -16,7 +16,6 @@ struct VoiceQuality {
     let periodFactor = 1.3
     let amplitudeFactor = 1.6
 
-    private(set) var pulseCount = 0
     private var recent: [Double] = []          // the last three pulse times
     private var jitterSum = 0.0, jitterCount = 0
     private var periodSum = 0.0, periodCount = 0
@@ -78,7 +77,6 @@ struct VoiceQuality {
     private func valid(_ period: Double) -> Bool { period >= shortestPeriod && period <= longestPeriod }
 
     private mutating func add(_ pulse: Double, samples: UnsafeBufferPointer<Float>, offset: Int) {
-        pulseCount += 1
         recent.append(pulse)
         if recent.count > 3 { recent.removeFirst() }
         guard recent.count >= 2 else { return }
