@@ -44,16 +44,27 @@ def main(out):
         ffmpeg("-i", os.path.join(ROOT, "Media", sample), "-vf", "fps=0.5,scale=320:-2,format=gray",
                os.path.join(out, stem + "-%02d.pgm"))
     cascade = cv2.CascadeClassifier(CASCADE)
-    reference = {}
+    eye = cv2.CascadeClassifier(CASCADE.replace("frontalface_default", "eye"))
+    smile = cv2.CascadeClassifier(CASCADE.replace("frontalface_default", "smile"))
+    reference, eyes, smiles = {}, {}, {}
     for name in sorted(os.listdir(out)):
         if not name.endswith(".pgm"):
             continue
         image = cv2.imread(os.path.join(out, name), cv2.IMREAD_GRAYSCALE)
         boxes = cascade.detectMultiScale(image, scaleFactor=1.1, minNeighbors=3)
         reference[name] = [[int(v) for v in box] for box in boxes]
+        if len(boxes):
+            # Eyes in the upper 60 % and smiles in the lower half of the largest face, as Debrief looks for them.
+            x, y, w, h = (int(v) for v in max(boxes, key=lambda b: b[2] * b[3]))
+            upper = image[y:y + int(0.6 * h), x:x + w]
+            lower = image[y + h // 2:y + h, x:x + w]
+            eyes[name] = [[int(v) for v in b] for b in eye.detectMultiScale(upper, scaleFactor=1.1, minNeighbors=3)]
+            smiles[name] = [[int(v) for v in b] for b in smile.detectMultiScale(lower, scaleFactor=1.1, minNeighbors=20)]
     with open(os.path.join(out, "reference.json"), "w") as f:
-        json.dump({"opencv": cv2.__version__, "cascade": CASCADE, "frames": reference}, f, indent=1)
-    print(f"{len(reference)} frames, {sum(len(v) for v in reference.values())} OpenCV detections -> {out}")
+        json.dump({"opencv": cv2.__version__, "cascade": CASCADE, "frames": reference, "eyes": eyes,
+                   "smiles": smiles}, f, indent=1)
+    print(f"{len(reference)} frames, {sum(len(v) for v in reference.values())} OpenCV face detections, "
+          f"{sum(len(v) for v in eyes.values())} eye and {sum(len(v) for v in smiles.values())} smile detections -> {out}")
 
 
 if __name__ == "__main__":

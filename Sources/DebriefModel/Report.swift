@@ -201,6 +201,12 @@ public struct VisualSummary: Sendable, Codable, Equatable {
     public var faceCentredRatio: Double?
     public var medianFaceHeightRatio: Double?
     public var headMovement: Double?
+    /// Share of face frames with an eye found in each half of the face (a proxy for looking at the camera, not a
+    /// measure of attention), share of face frames with a smile, and smile episodes (runs of smiling samples) per
+    /// minute of video.
+    public var gazeProxyRatio: Double?
+    public var smileRatio: Double?
+    public var smileEpisodesPerMinute: Double?
     /// Recording-quality warnings in plain words.
     public var warnings: [String]
     public var track: VisualTrack?
@@ -209,8 +215,12 @@ public struct VisualSummary: Sendable, Codable, Equatable {
                 motionIndex: Double, underExposedRatio: Double = 0, overExposedRatio: Double = 0,
                 sharpnessMean: Double = 0, frozenRatio: Double = 0, longestFrozenSeconds: Double = 0,
                 lighting: String = "good", faceVisibleRatio: Double? = nil, faceCentredRatio: Double? = nil,
-                medianFaceHeightRatio: Double? = nil, headMovement: Double? = nil, warnings: [String] = [],
+                medianFaceHeightRatio: Double? = nil, headMovement: Double? = nil, gazeProxyRatio: Double? = nil,
+                smileRatio: Double? = nil, smileEpisodesPerMinute: Double? = nil, warnings: [String] = [],
                 track: VisualTrack?) {
+        self.gazeProxyRatio = gazeProxyRatio
+        self.smileRatio = smileRatio
+        self.smileEpisodesPerMinute = smileEpisodesPerMinute
         self.faceVisibleRatio = faceVisibleRatio
         self.faceCentredRatio = faceCentredRatio
         self.medianFaceHeightRatio = medianFaceHeightRatio

@@ -52,8 +52,8 @@ public struct AnalysisRequest: Sendable {
 public struct Analyzer: Sendable {
     public let catalog: ModelCatalog
     public let defaultModel: String
-    /// The frontal-face detector, or why there is none (the picture is then analysed without face measures).
-    let faces: Result<CascadeDetector, AnalysisError>
+    /// The face detectors, or why there are none (the picture is then analysed without face measures).
+    let faces: Result<FaceDetectors, AnalysisError>
 
     /// - Parameter cascades: where OpenCV's cascade files are (Debian's opencv-data by default); read once here.
     public init(catalog: ModelCatalog, defaultModel: String = "software-engineer",
@@ -61,8 +61,12 @@ public struct Analyzer: Sendable {
         self.catalog = catalog
         self.defaultModel = defaultModel
         do throws(AnalysisError) {
-            faces = .success(CascadeDetector(
-                cascade: try CascadeLibrary.load("haarcascade_frontalface_default.xml", directory: cascades)))
+            func load(_ name: String) throws(AnalysisError) -> CascadeDetector {
+                CascadeDetector(cascade: try CascadeLibrary.load(name, directory: cascades))
+            }
+            faces = .success(FaceDetectors(face: try load("haarcascade_frontalface_default.xml"),
+                                           eyes: try load("haarcascade_eye.xml"),
+                                           smile: try load("haarcascade_smile.xml")))
         } catch {
             faces = .failure(error)
         }

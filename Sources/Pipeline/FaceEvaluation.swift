@@ -25,7 +25,38 @@ public enum CascadeLibrary {
 /// Compares Debrief's face detector with OpenCV's on a directory made by `scripts/face-frames.py`: grayscale PGM
 /// frames and `reference.json` (OpenCV's `detectMultiScale` boxes per frame).
 public struct FaceEvaluation {
+    /// Agreement of one detector with OpenCV's.
+    public struct Agreement: Sendable {
+        public var reference = 0
+        public var detected = 0
+        /// OpenCV boxes matched by one of ours with IoU ≥ 0.5.
+        public var matched = 0
+
+        public var matchedShare: Double { reference > 0 ? Double(matched) / Double(reference) : 1 }
+        public var extraShare: Double { reference > 0 ? Double(detected - matched) / Double(reference) : 0 }
+
+        mutating func add(ours: [DetectionBox], opencv: [DetectionBox]) {
+            var unused = ours
+            for box in opencv {
+                if let index = unused.indices.max(by: { unused[$0].iou(box) < unused[$1].iou(box) }),
+                   unused[index].iou(box) >= 0.5 {
+                    matched += 1
+                    unused.remove(at: index)
+                }
+            }
+            reference += opencv.count
+            detected += ours.count
+        }
+
+        func line(_ name: String) -> String {
+            String(format: "%@: OpenCV %d, Debrief %d, matched (IoU ≥ 0.5) %.1f %%, extra %.1f %%", name, reference,
+                   detected, matchedShare * 100, extraShare * 100)
+        }
+    }
+
     public struct Summary: Sendable {
+        public var eyes = Agreement()
+        public var smiles = Agreement()
         public var frames = 0
         public var reference = 0
         public var detected = 0
@@ -43,13 +74,14 @@ public struct FaceEvaluation {
                 OpenCV detections matched (IoU ≥ 0.5): %.1f %%   (target ≥ 95 %%)
                 extra detections: %.1f %% of OpenCV's   (target ≤ 5 %%)
                 """, frames, reference, detected, matchedShare * 100, extraShare * 100)
+                + "\n" + eyes.line("eyes in the upper 60 % of the face") + "\n" + smiles.line("smiles in the lower half")
         }
     }
 
     public let directory: String
     public init(directory: String) { self.directory = directory }
 
-    public func run(cascade: HaarCascade) throws -> Summary {
+    public func run(cascade: HaarCascade, detectors: FaceDetectors? = nil) throws -> Summary {
         let referencePath = (directory as NSString).appendingPathComponent("reference.json")
         guard let data = FileManager.default.contents(atPath: referencePath),
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -75,6 +107,17 @@ public struct FaceEvaluation {
             summary.reference += opencv.count
             summary.detected += ours.count
             summary.perFrame.append((name, ours, opencv))
+            // Eyes and smiles on the same crops of OpenCV's largest face.
+            if let detectors, let face = opencv.max(by: { $0.width * $0.height < $1.width * $1.height }) {
+                let boxes = { (key: String) in
+                    ((json[key] as? [String: [[Int]]])?[name] ?? []).map {
+                        DetectionBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3])
+                    }
+                }
+                summary.eyes.add(ours: detectors.eyes(in: plane, width: width, face: face) ?? [], opencv: boxes("eyes"))
+                summary.smiles.add(ours: detectors.smiles(in: plane, width: width, face: face) ?? [],
+                                   opencv: boxes("smiles"))
+            }
         }
         return summary
     }

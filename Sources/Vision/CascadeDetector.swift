@@ -271,3 +271,59 @@ public func groupRectangles(_ boxes: [DetectionBox], threshold: Int, eps: Double
     }
     return result
 }
+
+/// The face detectors Debrief runs per sampled frame: frontal faces in the whole frame, then eyes in the upper 60 %
+/// of the main face and smiles in its lower half (OpenCV's cascades and the parameters commonly used with them:
+/// scale factor 1.1; 3 neighbours for faces and eyes, 20 for smiles, whose cascade fires easily).
+public struct FaceDetectors: Sendable {
+    public let face: CascadeDetector
+    public let eyes: CascadeDetector?
+    public let smile: CascadeDetector?
+    public static let smileNeighbors = 20
+
+    public init(face: CascadeDetector, eyes: CascadeDetector?, smile: CascadeDetector?) {
+        self.face = face
+        self.eyes = eyes
+        self.smile = smile
+    }
+
+    /// The eye region of a face box: its upper 60 %.
+    public static func eyeRegion(_ face: DetectionBox) -> DetectionBox {
+        DetectionBox(x: face.x, y: face.y, width: face.width, height: Int(0.6 * Double(face.height)))
+    }
+
+    /// The mouth region of a face box: its lower half.
+    public static func mouthRegion(_ face: DetectionBox) -> DetectionBox {
+        DetectionBox(x: face.x, y: face.y + face.height / 2, width: face.width, height: face.height - face.height / 2)
+    }
+
+    /// Eyes found in the face's eye region, in region coordinates.
+    public func eyes(in plane: [UInt8], width: Int, face: DetectionBox) -> [DetectionBox]? {
+        guard let eyes else { return nil }
+        let region = Self.eyeRegion(face)
+        return eyes.detect(crop(plane, width: width, region), width: region.width, height: region.height)
+    }
+
+    /// Smiles found in the face's mouth region, in region coordinates.
+    public func smiles(in plane: [UInt8], width: Int, face: DetectionBox) -> [DetectionBox]? {
+        guard let smile else { return nil }
+        let region = Self.mouthRegion(face)
+        return smile.detect(crop(plane, width: width, region), width: region.width, height: region.height,
+                            minNeighbors: Self.smileNeighbors)
+    }
+}
+
+/// Copies a box of a plane (clipped to the plane) into its own plane.
+public func crop(_ plane: [UInt8], width: Int, _ box: DetectionBox) -> [UInt8] {
+    let height = plane.count / max(1, width)
+    var output = [UInt8](repeating: 0, count: max(0, box.width * box.height))
+    for row in 0..<box.height {
+        let y = box.y + row
+        guard y >= 0, y < height else { continue }
+        for column in 0..<box.width {
+            let x = box.x + column
+            if x >= 0, x < width { output[row * box.width + column] = plane[y * width + x] }
+        }
+    }
+    return output
+}

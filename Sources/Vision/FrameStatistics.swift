@@ -97,8 +97,12 @@ public struct VisionAnalyzer: Sendable {
     private var motion: [Float] = []
     private var faceFlags: [Bool] = []
     private var faceBoxes: [[Int]] = []
-    // Faces (when a detector is given).
-    private let faces: CascadeDetector?
+    // Faces (when detectors are given).
+    private let detectors: FaceDetectors?
+    private var bothEyesFrames = 0
+    private var smilingFrames = 0
+    private var smileEpisodes = 0
+    private var smilingBefore = false
     private var faceFrames = 0
     private var centredFrames = 0
     private var faceHeights = Histogram(lower: 0, upper: 1.01, binWidth: 0.005)
@@ -106,11 +110,11 @@ public struct VisionAnalyzer: Sendable {
     private var movementSum = 0.0
     private var movementPairs = 0
 
-    /// - Parameter faces: a frontal-face detector; without one, no face measures are reported.
-    public init(sampleRate: Double, keepTrack: Bool = false, faces: CascadeDetector? = nil) {
+    /// - Parameter faces: face (and eye, smile) detectors; without them, no face measures are reported.
+    public init(sampleRate: Double, keepTrack: Bool = false, faces: FaceDetectors? = nil) {
         self.sampleRate = sampleRate
         self.keepTrack = keepTrack
-        self.faces = faces
+        detectors = faces
     }
 
     public mutating func consume(_ frame: FrameSample) {
@@ -137,9 +141,11 @@ public struct VisionAnalyzer: Sendable {
         lastTime = frame.time
         previous = frame.luma
         var mainFace: DetectionBox?
-        if let faces {
+        var smiling = false
+        if let detectors {
             // Faces smaller than an eighth of the frame height say nothing about framing; skipping those scales
             // keeps detection cheap.
+            let faces = detectors.face
             let boxes = faces.detect(frame.luma, width: frame.width, height: frame.height,
                                      minSize: max(faces.cascade.windowHeight, frame.height / 8))
             mainFace = boxes.max { $0.width * $0.height < $1.width * $1.height }
@@ -154,15 +160,28 @@ public struct VisionAnalyzer: Sendable {
                     movementPairs += 1
                 }
                 previousFace = (cx, cy, Double(face.height))
+                // Gaze proxy: an eye found in each half of the eye region of a frontal face.
+                if let eyes = detectors.eyes(in: frame.luma, width: frame.width, face: face) {
+                    let middle = Double(face.width) / 2
+                    let left = eyes.contains { Double($0.x) + Double($0.width) / 2 < middle }
+                    let right = eyes.contains { Double($0.x) + Double($0.width) / 2 >= middle }
+                    if left && right { bothEyesFrames += 1 }
+                }
+                smiling = !(detectors.smiles(in: frame.luma, width: frame.width, face: face) ?? []).isEmpty
             } else {
                 previousFace = nil
             }
+            if smiling {
+                smilingFrames += 1
+                if !smilingBefore { smileEpisodes += 1 }
+            }
+            smilingBefore = smiling
         }
         if keepTrack {
             times.append(frame.time)
             brightness.append(Float(statistics.brightness))
             motion.append(Float(change ?? 0))
-            if faces != nil {
+            if detectors != nil {
                 faceFlags.append(mainFace != nil)
                 faceBoxes.append(mainFace.map { [$0.x, $0.y, $0.width, $0.height] } ?? [])
             }
@@ -199,7 +218,8 @@ public struct VisionAnalyzer: Sendable {
         if pairs >= 4, longestFrozen >= 5 {
             warnings.append(String(format: "frozen video: the picture did not change for %.0f s", longestFrozen))
         }
-        let visible = faces != nil ? Double(faceFrames) / n : nil
+        let visible = detectors != nil ? Double(faceFrames) / n : nil
+        let minutes = n / sampleRate / 60
         let medianHeight = faceHeights.quantile(0.5)
         if let visible, visible < 0.7 {
             warnings.append(String(format: "face not visible %.0f %% of the time", (1 - visible) * 100))
@@ -207,15 +227,25 @@ public struct VisionAnalyzer: Sendable {
         if let medianHeight, medianHeight < 0.15 {
             warnings.append(String(format: "face small in the frame (%.0f %% of the picture height)", medianHeight * 100))
         }
+        let hasFaces = detectors != nil
+        let faceCount = Double(faceFrames)
+        let centred: Double? = hasFaces ? Double(centredFrames) / n : nil
+        let gaze: Double? = detectors?.eyes != nil && faceFrames > 0 ? Double(bothEyesFrames) / faceCount : nil
+        let smileShare: Double? = detectors?.smile != nil && faceFrames > 0 ? Double(smilingFrames) / faceCount : nil
+        let episodes: Double? = detectors?.smile != nil && minutes > 0 ? Double(smileEpisodes) / minutes : nil
+        let movement: Double? = movementPairs > 0 ? movementSum / Double(movementPairs) : nil
+        let motionIndex = pairs > 0 ? sums.motion / Double(pairs) : 0
+        let frozen = pairs > 0 ? Double(frozenPairs) / Double(pairs) : 0
+        let track: VisualTrack? = keepTrack
+            ? VisualTrack(timesSeconds: times, brightness: brightness, motion: motion, faceDetected: faceFlags,
+                          faceBoxes: faceBoxes)
+            : nil
         return VisualSummary(
             framesAnalysed: count, sampleRate: sampleRate, brightnessMean: brightnessMean, contrastMean: contrastMean,
-            motionIndex: pairs > 0 ? sums.motion / Double(pairs) : 0,
-            underExposedRatio: under, overExposedRatio: over, sharpnessMean: sums.sharpness / n,
-            frozenRatio: pairs > 0 ? Double(frozenPairs) / Double(pairs) : 0, longestFrozenSeconds: longestFrozen,
-            lighting: lighting, faceVisibleRatio: visible,
-            faceCentredRatio: faces != nil ? Double(centredFrames) / n : nil, medianFaceHeightRatio: medianHeight,
-            headMovement: movementPairs > 0 ? movementSum / Double(movementPairs) : nil, warnings: warnings,
-            track: keepTrack ? VisualTrack(timesSeconds: times, brightness: brightness, motion: motion,
-                                           faceDetected: faceFlags, faceBoxes: faceBoxes) : nil)
+            motionIndex: motionIndex, underExposedRatio: under, overExposedRatio: over,
+            sharpnessMean: sums.sharpness / n, frozenRatio: frozen, longestFrozenSeconds: longestFrozen,
+            lighting: lighting, faceVisibleRatio: visible, faceCentredRatio: centred,
+            medianFaceHeightRatio: medianHeight, headMovement: movement, gazeProxyRatio: gaze, smileRatio: smileShare,
+            smileEpisodesPerMinute: episodes, warnings: warnings, track: track)
     }
 }

@@ -110,6 +110,9 @@ import Testing
             #expect((visual.faceVisibleRatio ?? 0) >= 0.95)
             #expect((visual.faceCentredRatio ?? 0) >= 0.9)
             #expect((0.2...0.4).contains(visual.medianFaceHeightRatio ?? 0))
+            // The portrait looks into the camera and smiles throughout.
+            #expect((visual.gazeProxyRatio ?? 0) >= 0.8)
+            #expect((visual.smileRatio ?? 0) >= 0.8)
         } else {
             #expect(report.warnings.contains { $0.hasPrefix("face detection unavailable: ") })
         }

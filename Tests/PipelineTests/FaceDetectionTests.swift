@@ -21,12 +21,18 @@ import Vision
         let directory = Fixtures.temporaryDirectory("faces")
         defer { Fixtures.cleanUp(directory) }
         try Fixtures.run("python3", ["\(Fixtures.root)/scripts/face-frames.py", directory])
-        let summary = try FaceEvaluation(directory: directory).run(
-            cascade: CascadeLibrary.load("haarcascade_frontalface_default.xml"))
+        let face = try CascadeLibrary.load("haarcascade_frontalface_default.xml")
+        let detectors = FaceDetectors(face: CascadeDetector(cascade: face),
+                                      eyes: CascadeDetector(cascade: try CascadeLibrary.load("haarcascade_eye.xml")),
+                                      smile: CascadeDetector(cascade: try CascadeLibrary.load("haarcascade_smile.xml")))
+        let summary = try FaceEvaluation(directory: directory).run(cascade: face, detectors: detectors)
         #expect(summary.frames >= 50)
         #expect(summary.reference >= 50)
         #expect(summary.matchedShare >= 0.95)
         #expect(summary.extraShare <= 0.05)
+        // Eyes inside the face, and smiles (whose cascade uses 45° tilted features) inside its lower half.
+        #expect(summary.eyes.reference >= 40 && summary.eyes.matchedShare >= 0.95 && summary.eyes.extraShare <= 0.05)
+        #expect(summary.smiles.reference >= 30 && summary.smiles.matchedShare >= 0.95 && summary.smiles.extraShare <= 0.05)
     }
 
     @Test func missingAndCorruptCascadesNameThePathAndPackage() throws {
