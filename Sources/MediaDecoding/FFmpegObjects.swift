@@ -255,14 +255,17 @@ final class Scaler {
     let width: Int
     let height: Int
 
-    init(for frame: UnsafeMutablePointer<AVFrame>, maxWidth: Int, file: String) throws(DecodeError) {
+    /// - Parameter quarterTurns: how the picture will be turned for display; the *displayed* width is held to
+    ///   `maxWidth` (a portrait phone video turned a quarter is as wide as its coded height).
+    init(for frame: UnsafeMutablePointer<AVFrame>, maxWidth: Int, quarterTurns: Int, file: String) throws(DecodeError) {
         sourceWidth = frame.pointee.width
         sourceHeight = frame.pointee.height
         sourceFormat = frame.pointee.format
         guard sourceWidth > 0, sourceHeight > 0 else {
             throw DecodeError(code: .corrupt, file: file, reason: "video frame has no size")
         }
-        let scale = min(1.0, Double(maxWidth) / Double(sourceWidth))
+        let displayedWidth = quarterTurns % 2 == 1 ? sourceHeight : sourceWidth
+        let scale = min(1.0, Double(maxWidth) / Double(displayedWidth))
         width = max(1, Int((Double(sourceWidth) * scale).rounded()))
         height = max(1, Int((Double(sourceHeight) * scale).rounded()))
         guard let context = sws_getContext(sourceWidth, sourceHeight, AVPixelFormat(rawValue: sourceFormat),

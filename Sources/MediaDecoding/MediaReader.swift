@@ -160,7 +160,8 @@ public final class MediaReader {
         }
         let video = try videoIndex.map { index throws(DecodeError) in
             try VideoPath(decoder: Decoder(format: format, streamIndex: index, file: path),
-                          options: options, startTime: startSeconds(index))
+                          options: options, startTime: startSeconds(index),
+                          rotationDegrees: facts.video?.rotationDegrees ?? 0)
         }
         let subtitles: Decoder? = try subtitleIndex.map { index throws(DecodeError) in
             try Decoder(format: format, streamIndex: index, file: path)
@@ -289,13 +290,18 @@ private final class VideoPath {
     private let step: Double
     private let width: Int
     private let startTime: Double
+    /// Clockwise quarter turns that make the picture upright, from the stream's display matrix (FFmpeg's
+    /// autorotate rule: a matrix rotation of θ° counter-clockwise is undone by turning −θ).
+    private let quarterTurns: Int
     private var nextSampleTime = 0.0
 
-    init(decoder: Decoder, options: DecodeOptions, startTime: Double) {
+    init(decoder: Decoder, options: DecodeOptions, startTime: Double, rotationDegrees: Double) {
         self.decoder = decoder
         step = 1 / max(0.01, options.frameRate)
         width = options.frameWidth
         self.startTime = startTime
+        let clockwise = (-rotationDegrees / 90).rounded()
+        quarterTurns = ((Int(clockwise) % 4) + 4) % 4
     }
 
     func decode<Sink: MediaSink>(_ packet: Packet?, frame: Frame, file: String, stats: inout DecodeStats,
@@ -317,12 +323,33 @@ private final class VideoPath {
             guard time + 0.001 >= nextSampleTime else { continue }
             while nextSampleTime <= time + 0.001 { nextSampleTime += step }
             if scaler == nil || !scaler!.matches(frame.pointer) {
-                scaler = try Scaler(for: frame.pointer, maxWidth: width, file: file)
+                scaler = try Scaler(for: frame.pointer, maxWidth: width, quarterTurns: quarterTurns, file: file)
             }
             guard let scaler, let luma = scaler.scale(frame.pointer) else { stats.decodeErrors += 1; continue }
             stats.framesSampled += 1
-            sink.consume(FrameSample(time: max(0, time), width: scaler.width, height: scaler.height, luma: luma))
+            let upright = turnClockwise(luma, width: scaler.width, height: scaler.height, quarterTurns: quarterTurns)
+            sink.consume(FrameSample(time: max(0, time), width: upright.width, height: upright.height,
+                                     luma: upright.plane))
         }
+    }
+}
+
+/// Turns a plane clockwise by quarter turns.
+func turnClockwise(_ plane: [UInt8], width: Int, height: Int, quarterTurns: Int)
+    -> (plane: [UInt8], width: Int, height: Int) {
+    switch quarterTurns {
+    case 1:
+        var out = [UInt8](repeating: 0, count: plane.count)
+        for y in 0..<height { for x in 0..<width { out[x * height + (height - 1 - y)] = plane[y * width + x] } }
+        return (out, height, width)
+    case 2:
+        return (Array(plane.reversed()), width, height)
+    case 3:
+        var out = [UInt8](repeating: 0, count: plane.count)
+        for y in 0..<height { for x in 0..<width { out[(width - 1 - x) * height + y] = plane[y * width + x] } }
+        return (out, height, width)
+    default:
+        return (plane, width, height)
     }
 }
 

@@ -141,3 +141,33 @@ struct Collector: MediaSink {
         #expect(audioOnly.facts.video == nil)
     }
 }
+
+@Suite struct RotationTests {
+    /// 2×3 plane  1 2 3 / 4 5 6  turned clockwise a quarter is 3×2  4 1 / 5 2 / 6 3.
+    @Test func quarterTurns() {
+        let plane: [UInt8] = [1, 2, 3, 4, 5, 6]
+        let once = turnClockwise(plane, width: 3, height: 2, quarterTurns: 1)
+        #expect(once.plane == [4, 1, 5, 2, 6, 3] && once.width == 2 && once.height == 3)
+        #expect(turnClockwise(plane, width: 3, height: 2, quarterTurns: 2).plane == [6, 5, 4, 3, 2, 1])
+        let thrice = turnClockwise(plane, width: 3, height: 2, quarterTurns: 3)
+        #expect(thrice.plane == [3, 6, 2, 5, 1, 4] && thrice.width == 2 && thrice.height == 3)
+        #expect(turnClockwise(plane, width: 3, height: 2, quarterTurns: 0).plane == plane)
+    }
+
+    /// A phone-style clip: the picture stored sideways with a display matrix of −90°. Frames come out upright and
+    /// as wide as the displayed picture.
+    @Test func displayMatrixIsApplied() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let sideways = "\(directory)/sideways.mp4", rotated = "\(directory)/rotated.mp4"
+        try Fixtures.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=10:duration=1",
+                                    "-vf", "transpose=cclock", "-c:v", "libx264", "-preset", "ultrafast", sideways])
+        try Fixtures.run("ffmpeg", ["-v", "error", "-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=270", rotated])
+        let reader = try MediaReader(path: rotated)
+        #expect(reader.facts.video?.rotationDegrees == -90)
+        var collector = Collector()
+        _ = try reader.decode(into: &collector)
+        // Stored 360×640; displayed 640×360, sampled at 320 px wide.
+        #expect(collector.frames.first.map { ($0.width, $0.height) } ?? (0, 0) == (320, 180))
+    }
+}

@@ -97,6 +97,21 @@ import Testing
         #expect(report.warnings.contains { $0.hasPrefix("frozen video: the picture did not change for") })
     }
 
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: portrait) && FaceDetectionTests.cascadeInstalled,
+                   "needs the portrait and Debian's opencv-data"))
+    func aSidewaysPhoneVideoIsTurnedUprightBeforeFaceDetection() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let sideways = "\(directory)/sideways.mp4", rotated = "\(directory)/rotated.mp4"
+        try Fixtures.run("ffmpeg", ["-v", "error", "-loop", "1", "-i", Self.portrait, "-vf",
+                                    "scale=320:320,transpose=cclock,format=yuv420p", "-t", "2", "-c:v", "libx264",
+                                    "-preset", "ultrafast", sideways])
+        try Fixtures.run("ffmpeg", ["-v", "error", "-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=270", rotated])
+        let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+        #expect(try analyzer.analyze(AnalysisRequest(input: rotated)).visual?.faceVisibleRatio == 1)
+        #expect(try analyzer.analyze(AnalysisRequest(input: sideways)).visual?.faceVisibleRatio == 0)
+    }
+
     @Test func theSampleInterviewIsWellLitAndMoving() throws {
         let report = try Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
             .analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
