@@ -288,11 +288,13 @@ public struct Answer: Sendable, Codable, Equatable {
     public var end: Double
     public var language: Language
     public var wordCount: Int
-    /// Voice descriptors over this answer's span (no frame track; that is on `prosody.track`).
+    /// Voice and picture descriptors over this answer's span (no frame tracks; those are on the recording's).
     public var prosody: ProsodySummary?
+    public var visual: VisualSummary?
 
     public init(index: Int, questionID: String? = nil, question: String?, start: Double, end: Double,
-                language: Language, wordCount: Int, prosody: ProsodySummary? = nil) {
+                language: Language, wordCount: Int, prosody: ProsodySummary? = nil, visual: VisualSummary? = nil) {
+        self.visual = visual
         self.index = index
         self.questionID = questionID
         self.question = question

@@ -95,6 +95,7 @@ public struct Analyzer: Sendable {
         var visual: VisualSummary?
         var streamCues: [Cue] = []
         var answerProsody: [ProsodySummary] = []
+        var answerVisual: [VisualSummary?] = []
         let questions = metadata?.questions ?? []
         if !transcriptOnly {
             let decoded = try decode(input, options: request.options, spans: questions.map { $0.start...$0.end })
@@ -104,6 +105,7 @@ public struct Analyzer: Sendable {
             streamCues = decoded.cues
             warnings += decoded.warnings
             answerProsody = decoded.answerProsody
+            answerVisual = decoded.answerVisual
         }
 
         // Transcript: --transcript, else a sidecar with the same stem, else the subtitle stream, else none.
@@ -176,14 +178,17 @@ public struct Analyzer: Sendable {
                                       start: question.start, end: question.end,
                                       language: part?.language ?? metadata?.language ?? .unknown,
                                       wordCount: part?.wordCount ?? 0,
-                                      prosody: index < answerProsody.count ? answerProsody[index] : nil))
+                                      prosody: index < answerProsody.count ? answerProsody[index] : nil,
+                                      visual: index < answerVisual.count ? answerVisual[index] : nil))
             }
         } else if parsed != nil || facts != nil {
-            var whole = prosody
-            whole?.track = nil
+            var wholeVoice = prosody
+            wholeVoice?.track = nil
+            var wholePicture = visual
+            wholePicture?.track = nil
             answers.append(Answer(index: 0, question: nil, start: 0, end: duration ?? 0,
                                   language: analysis?.language ?? metadata?.language ?? .unknown,
-                                  wordCount: analysis?.wordCount ?? 0, prosody: whole))
+                                  wordCount: analysis?.wordCount ?? 0, prosody: wholeVoice, visual: wholePicture))
         }
         let hashed: String
         do { hashed = try sha256(ofFile: input) } catch let error as AnalysisError { throw error } catch {
@@ -221,6 +226,7 @@ public struct Analyzer: Sendable {
         var cues: [Cue]
         var warnings: [String]
         var answerProsody: [ProsodySummary]
+        var answerVisual: [VisualSummary?]
     }
 
     /// Feeds decoded media to the accumulators; holds no audio or frames itself.
@@ -250,7 +256,7 @@ public struct Analyzer: Sendable {
         }
         var sink = Sink(prosody: prosodyAnalyzer,
                         vision: VisionAnalyzer(sampleRate: options.frameRate, keepTrack: options.tracks,
-                                               faces: try? faces.get()))
+                                               faces: try? faces.get(), spans: spans))
         let stats: DecodeStats
         do { stats = try reader.decode(into: &sink) } catch { throw AnalysisError(error) }
 
@@ -290,7 +296,7 @@ public struct Analyzer: Sendable {
             warnings.append("\(stats.decodeErrors) packets could not be decoded: the file may be damaged")
         }
         return Decoded(facts: facts, prosody: prosody, visual: visual, cues: sink.cues, warnings: warnings,
-                       answerProsody: answerProsody)
+                       answerProsody: answerProsody, answerVisual: sink.vision.spanSummaries())
     }
 
     private func readTranscript(_ path: String) throws(AnalysisError) -> ParsedTranscript {

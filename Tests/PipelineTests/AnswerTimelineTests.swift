@@ -24,6 +24,10 @@ import Testing
         #expect(report.answers.map(\.question) == ["Tell me about a hard bug.", "What happened next?"])
         #expect(report.answers.allSatisfy { ($0.prosody?.f0MedianHz ?? 0) > 70 && $0.wordCount > 20 })
         #expect(report.answers[0].wordCount + report.answers[1].wordCount == report.transcript.wordCount)
+        // Each answer's picture: frames at 2/s within its span.
+        let frames = report.answers.compactMap { $0.visual?.framesAnalysed }
+        #expect(frames.count == 2 && abs(frames[0] - 37) <= 1 && abs(frames[1] - 48) <= 1)
+        #expect(frames.reduce(0, +) == report.visual?.framesAnalysed)
         let seconds = report.answers.compactMap { $0.prosody?.analysedSeconds }
         #expect(isClose(seconds[0], 18.5, tolerance: 1e-9) && isClose(seconds[1], 23.8, tolerance: 1e-9))
         let evidenceAnswers = Set(report.competencies.flatMap(\.evidence).map(\.answer))
