@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 import Vision
+import DebriefModel
 
 /// Debrief's Haar cascade evaluation against OpenCV's own `CascadeClassifier.detectMultiScale` with the same XML
 /// and parameters (scaleFactor 1.1, minNeighbors 3) on frames of a real photograph and of the `Media/` samples.
@@ -65,5 +66,44 @@ import Vision
         let hits = [a, DetectionBox(x: 1, y: 1, width: 10, height: 10), DetectionBox(x: 0, y: 1, width: 11, height: 10),
                     DetectionBox(x: 1, y: 0, width: 10, height: 11), DetectionBox(x: 50, y: 50, width: 10, height: 10)]
         #expect(Vision.groupRectangles(hits, threshold: 3, eps: 0.2) == [DetectionBox(x: 0, y: 0, width: 10, height: 10)])
+    }
+}
+
+/// Awkward frames with the detectors running: defined values, no crash.
+@Suite struct AwkwardFrameTests {
+    @Test(.enabled(if: FaceDetectionTests.cascadeInstalled, "needs Debian's opencv-data (apt-get install opencv-data)"))
+    func blackNoiseAndTinyFrames() throws {
+        func load(_ name: String) throws -> CascadeDetector { CascadeDetector(cascade: try CascadeLibrary.load(name)) }
+        let detectors = FaceDetectors(face: try load("haarcascade_frontalface_default.xml"),
+                                      eyes: try load("haarcascade_eye.xml"), smile: try load("haarcascade_smile.xml"))
+        var generator = SystemRandomNumberGenerator()
+        let frames: [(Int, Int, [UInt8])] = [
+            (320, 180, [UInt8](repeating: 0, count: 320 * 180)),
+            (320, 180, (0..<(320 * 180)).map { _ in UInt8.random(in: 0...255, using: &generator) }),
+            (1, 1, [128]),
+            (7, 13, [UInt8](repeating: 77, count: 91)),
+        ]
+        for (width, height, luma) in frames {
+            var analyzer = VisionAnalyzer(sampleRate: 2, faces: detectors)
+            analyzer.consume(FrameSample(time: 0, width: width, height: height, luma: luma))
+            let summary = try #require(analyzer.finish())
+            #expect(summary.faceVisibleRatio == 0, "\(width)×\(height)")
+            #expect(summary.gazeProxyRatio == nil && summary.smileRatio == nil)
+        }
+        // A black frame is called dark; the tiny ones still get a verdict.
+        var black = VisionAnalyzer(sampleRate: 2, faces: detectors)
+        black.consume(FrameSample(time: 0, width: 320, height: 180, luma: frames[0].2))
+        #expect(black.finish()?.lighting == "too dark")
+    }
+
+    @Test func fourKFramesAreSampledSmall() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let path = "\(directory)/uhd.mp4"
+        try Fixtures.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=3840x2160:rate=5:duration=1",
+                                    "-c:v", "libx264", "-preset", "ultrafast", path])
+        let report = try Analyzer(catalog: ModelCatalog(directory: Fixtures.models)).analyze(AnalysisRequest(input: path))
+        #expect(report.recording.video?.width == 3840)
+        #expect(report.visual?.framesAnalysed == 2)
     }
 }
