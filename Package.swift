@@ -76,6 +76,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 
+        .executableTarget(
+            name: "VisionBenchmarks",
+            dependencies: [
+                "Vision", "MediaDecoding", "DebriefModel",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/VisionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
         .target(name: "TestSupport", dependencies: ["DebriefModel"], path: "Tests/TestSupport"),
         .testTarget(name: "DebriefModelTests", dependencies: ["DebriefModel", "TestSupport"]),
         .testTarget(name: "MediaDecodingTests", dependencies: ["MediaDecoding", "DebriefModel", "TestSupport"]),

@@ -54,12 +54,13 @@ public struct CascadeDetector: Sendable {
                 : resizeBilinear(plane, width: width, height: height, to: scaledWidth, scaledHeight)
             let integral = IntegralImage(scaled, width: scaledWidth, height: scaledHeight,
                                          tilted: cascade.hasTiltedFeatures)
+            let compiled = CompiledCascade(cascade, for: integral)
             let step = factor > 2 ? 1 : 2
             var y = 0
             while y + windowHeight <= scaledHeight {
                 var x = 0
                 while x + windowWidth <= scaledWidth {
-                    let result = evaluate(integral, x: x, y: y)
+                    let result = compiled.evaluate(integral, x: x, y: y)
                     if result > 0 {
                         candidates.append(DetectionBox(x: Int((Double(x) * factor).rounded(.toNearestOrEven)),
                                                        y: Int((Double(y) * factor).rounded(.toNearestOrEven)),
@@ -74,9 +75,55 @@ public struct CascadeDetector: Sendable {
         return groupRectangles(candidates, threshold: minNeighbors, eps: 0.2)
     }
 
+}
+
+/// A cascade laid out for one integral-image geometry, as OpenCV's `setOffsets` does: every stump's rectangle
+/// corners as offsets from the window origin, weights and leaves in flat arrays, so that evaluating a window is
+/// pointer arithmetic with no per-feature allocation or indirection.
+struct CompiledCascade {
+    /// One stump: three rectangles' corner offsets, their weights, the threshold and the two leaves.
+    struct Node {
+        var o: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32)
+        var w0: Float, w1: Float, w2: Float
+        var threshold: Float, left: Float, right: Float
+        var tilted: Bool
+    }
+
+    private var nodes: [Node]
+    private var stageEnds: [Int]
+    private var stageThresholds: [Float]
+    private let normWidth: Int
+    private let normHeight: Int
+
+    init(_ cascade: HaarCascade, for integral: IntegralImage) {
+        stageEnds = cascade.stages.map(\.stumps.upperBound)
+        stageThresholds = cascade.stages.map(\.threshold)
+        normWidth = cascade.windowWidth - 2
+        normHeight = cascade.windowHeight - 2
+        let stride = integral.stride, tiltedStride = integral.tiltedStride
+        nodes = cascade.stumps.map { stump in
+            let feature = cascade.features[stump.feature]
+            var corners = [Int32](repeating: 0, count: 12)
+            var weights: [Float] = [0, 0, 0]
+            for (k, r) in feature.rectangles.prefix(3).enumerated() {
+                weights[k] = r.weight
+                let values: [Int] = feature.tilted
+                    ? [r.y * tiltedStride + r.x, (r.y + r.height) * tiltedStride + r.x - r.height,
+                       (r.y + r.width) * tiltedStride + r.x + r.width,
+                       (r.y + r.width + r.height) * tiltedStride + r.x + r.width - r.height]
+                    : [r.y * stride + r.x, r.y * stride + r.x + r.width, (r.y + r.height) * stride + r.x,
+                       (r.y + r.height) * stride + r.x + r.width]
+                for c in 0..<4 { corners[k * 4 + c] = Int32(values[c]) }
+            }
+            let c = corners
+            return Node(o: (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]),
+                        w0: weights[0], w1: weights[1], w2: weights[2], threshold: stump.threshold,
+                        left: stump.left, right: stump.right, tilted: feature.tilted)
+        }
+    }
+
     /// 1 when every stage passes, −k when stage k rejects (0 for the first), −1 for a window too flat to judge.
     func evaluate(_ integral: IntegralImage, x: Int, y: Int) -> Int {
-        let normWidth = cascade.windowWidth - 2, normHeight = cascade.windowHeight - 2
         let sum = integral.sum(x: x + 1, y: y + 1, width: normWidth, height: normHeight)
         let squares = integral.squaredSum(x: x + 1, y: y + 1, width: normWidth, height: normHeight)
         let area = Double(normWidth * normHeight)
@@ -85,27 +132,36 @@ public struct CascadeDetector: Sendable {
         norm = norm.squareRoot()
         let inverse = Float(1 / norm)
         guard area * Double(inverse) < 0.1 else { return -1 }
-        for (index, stage) in cascade.stages.enumerated() {
-            var total: Double = 0
-            for stumpIndex in stage.stumps {
-                let stump = cascade.stumps[stumpIndex]
-                let value = featureValue(cascade.features[stump.feature], integral, x: x, y: y) * inverse
-                total += Double(value < stump.threshold ? stump.left : stump.right)
+        return integral.withTables { sums, tiltedSums in
+            nodes.withUnsafeBufferPointer { nodeBuffer in
+                stageEnds.withUnsafeBufferPointer { ends in
+                    stageThresholds.withUnsafeBufferPointer { stageLimits in
+                        let plain = sums + (y * integral.stride + x)
+                        let slanted = tiltedSums.map { $0 + (y * integral.tiltedStride + x + integral.tiltedPad) }
+                            ?? plain
+                        let nodes = nodeBuffer.baseAddress!
+                        var index = 0
+                        for stage in 0..<ends.count {
+                            var total: Double = 0
+                            let end = ends[stage]
+                            while index < end {
+                                let n = nodes[index]
+                                let p = n.tilted ? slanted : plain
+                                var value = n.w0 * Float(p[Int(n.o.0)] - p[Int(n.o.1)] - p[Int(n.o.2)] + p[Int(n.o.3)])
+                                value += n.w1 * Float(p[Int(n.o.4)] - p[Int(n.o.5)] - p[Int(n.o.6)] + p[Int(n.o.7)])
+                                if n.w2 != 0 {
+                                    value += n.w2 * Float(p[Int(n.o.8)] - p[Int(n.o.9)] - p[Int(n.o.10)] + p[Int(n.o.11)])
+                                }
+                                total += Double(value * inverse < n.threshold ? n.left : n.right)
+                                index += 1
+                            }
+                            if Float(total) < stageLimits[stage] { return -stage }
+                        }
+                        return 1
+                    }
+                }
             }
-            if Float(total) < stage.threshold { return -index }
         }
-        return 1
-    }
-
-    private func featureValue(_ feature: HaarCascade.Feature, _ integral: IntegralImage, x: Int, y: Int) -> Float {
-        var value: Float = 0
-        for rect in feature.rectangles where rect.weight != 0 {
-            let sum = feature.tilted
-                ? integral.tiltedSum(x: x + rect.x, y: y + rect.y, width: rect.width, height: rect.height)
-                : integral.sum(x: x + rect.x, y: y + rect.y, width: rect.width, height: rect.height)
-            value += rect.weight * Float(sum)
-        }
-        return value
     }
 }
 
@@ -117,8 +173,9 @@ struct IntegralImage {
     private var sums: [Int32]
     private var squares: [Int64]
     private var tilted: [Int32]
-    private let tiltedPad: Int
-    private let tiltedStride: Int
+    let tiltedPad: Int
+    let tiltedStride: Int
+    var stride: Int { width + 1 }
 
     init(_ plane: [UInt8], width: Int, height: Int, tilted withTilted: Bool) {
         self.width = width
@@ -168,6 +225,15 @@ struct IntegralImage {
     }
 
     @inline(__always) private func at(_ x: Int, _ y: Int) -> Int32 { sums[y * (width + 1) + x] }
+
+    /// The plain and (when built) tilted tables as pointers, for compiled evaluation.
+    func withTables<R>(_ body: (UnsafePointer<Int32>, UnsafePointer<Int32>?) -> R) -> R {
+        sums.withUnsafeBufferPointer { plain in
+            tilted.withUnsafeBufferPointer { tilted in
+                body(plain.baseAddress!, tilted.isEmpty ? nil : tilted.baseAddress!)
+            }
+        }
+    }
 
     func sum(x: Int, y: Int, width w: Int, height h: Int) -> Int32 {
         at(x + w, y + h) - at(x, y + h) - at(x + w, y) + at(x, y)
