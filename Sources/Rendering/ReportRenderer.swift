@@ -129,6 +129,15 @@ public struct ReportRenderer: Sendable {
                             "\(fixed(v.medianFaceHeightRatio.map { $0 * 100 }, 0)) %",
                             t("head-and-shoulders framing 20–45 %", "头肩构图 20–45 %"))
                 html += row(t("Head movement", "头部移动"), "\(fixed(v.headMovement, 2)) \(t("face heights per sample", "个脸高/采样"))", "")
+                if let gaze = v.gazeProxyRatio {
+                    html += row(t("Facing the camera (both eyes found)", "面向镜头（检测到双眼）"), "\(fixed(gaze * 100, 0)) %",
+                                t("a camera-facing proxy, not a measure of attention", "仅为面向镜头的近似，不代表专注度"))
+                }
+                if let smiles = v.smileRatio {
+                    html += row(t("Smiling frames", "微笑帧占比"), "\(fixed(smiles * 100, 0)) %, "
+                                + "\(fixed(v.smileEpisodesPerMinute, 1)) \(t("episodes/min", "次/分钟"))",
+                                t("a descriptor only: never scored", "仅作描述，不计分"))
+                }
             }
             let lighting = [("good", "良好"), ("too dark", "过暗"), ("too bright", "过亮"), ("flat", "对比度过低")]
                 .first { $0.0 == v.lighting }.map { t($0.0, $0.1) } ?? v.lighting
