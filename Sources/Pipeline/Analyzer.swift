@@ -61,12 +61,7 @@ public struct Analyzer: Sendable {
         self.catalog = catalog
         self.defaultModel = defaultModel
         do throws(AnalysisError) {
-            func load(_ name: String) throws(AnalysisError) -> CascadeDetector {
-                CascadeDetector(cascade: try CascadeLibrary.load(name, directory: cascades))
-            }
-            faces = .success(FaceDetectors(face: try load("haarcascade_frontalface_default.xml"),
-                                           eyes: try load("haarcascade_eye.xml"),
-                                           smile: try load("haarcascade_smile.xml")))
+            faces = .success(try CascadeLibrary.faceDetectors(directory: cascades))
         } catch {
             faces = .failure(error)
         }

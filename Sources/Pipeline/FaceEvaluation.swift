@@ -22,6 +22,19 @@ public enum CascadeLibrary {
     }
 }
 
+extension CascadeLibrary {
+    /// The detectors Debrief runs on sampled frames: frontal faces, eyes, smiles (OpenCV's Haar cascades).
+    /// - Throws: `AnalysisError` naming the first missing or unusable file and the package to install.
+    public static func faceDetectors(directory: String = CascadeLibrary.directory) throws(AnalysisError)
+        -> FaceDetectors {
+        func detector(_ name: String) throws(AnalysisError) -> CascadeDetector {
+            CascadeDetector(cascade: try load(name, directory: directory))
+        }
+        return FaceDetectors(face: try detector("haarcascade_frontalface_default.xml"),
+                             eyes: try detector("haarcascade_eye.xml"), smile: try detector("haarcascade_smile.xml"))
+    }
+}
+
 /// Compares Debrief's face detector with OpenCV's on a directory made by `scripts/face-frames.py`: grayscale PGM
 /// frames and `reference.json` (OpenCV's `detectMultiScale` boxes per frame).
 public struct FaceEvaluation {
@@ -81,19 +94,18 @@ public struct FaceEvaluation {
     public let directory: String
     public init(directory: String) { self.directory = directory }
 
-    public func run(cascade: HaarCascade, detectors: FaceDetectors? = nil) throws -> Summary {
+    public func run(detectors: FaceDetectors) throws -> Summary {
         let referencePath = (directory as NSString).appendingPathComponent("reference.json")
         guard let data = FileManager.default.contents(atPath: referencePath),
               let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               let frames = json["frames"] as? [String: [[Int]]] else {
             throw AnalysisError(code: .input, message: "\(referencePath): missing or malformed reference")
         }
-        let detector = CascadeDetector(cascade: cascade)
         var summary = Summary()
         for name in frames.keys.sorted() {
             let path = (directory as NSString).appendingPathComponent(name)
             let (plane, width, height) = try readPGM(path)
-            let ours = detector.detect(plane, width: width, height: height)
+            let ours = detectors.face.detect(plane, width: width, height: height)
             let opencv = frames[name]!.map { DetectionBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
             var unused = ours
             for box in opencv {
@@ -108,7 +120,7 @@ public struct FaceEvaluation {
             summary.detected += ours.count
             summary.perFrame.append((name, ours, opencv))
             // Eyes and smiles on the same crops of OpenCV's largest face.
-            if let detectors, let face = opencv.max(by: { $0.width * $0.height < $1.width * $1.height }) {
+            if let face = opencv.max(by: { $0.width * $0.height < $1.width * $1.height }) {
                 let boxes = { (key: String) in
                     ((json[key] as? [String: [[Int]]])?[name] ?? []).map {
                         DetectionBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3])

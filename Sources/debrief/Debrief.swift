@@ -235,18 +235,12 @@ struct Eval: AsyncParsableCommand {
         var verbose = false
 
         func run() async throws {
-            let cascade: HaarCascade
             let detectors: FaceDetectors
-            do {
-                cascade = try CascadeLibrary.load("haarcascade_frontalface_default.xml")
-                detectors = FaceDetectors(face: CascadeDetector(cascade: cascade),
-                                          eyes: CascadeDetector(cascade: try CascadeLibrary.load("haarcascade_eye.xml")),
-                                          smile: CascadeDetector(cascade: try CascadeLibrary.load("haarcascade_smile.xml")))
-            } catch {
+            do { detectors = try CascadeLibrary.faceDetectors() } catch {
                 printError(error.message)
                 throw ExitCode(2)
             }
-            let summary = try FaceEvaluation(directory: directory).run(cascade: cascade, detectors: detectors)
+            let summary = try FaceEvaluation(directory: directory).run(detectors: detectors)
             if verbose {
                 for frame in summary.perFrame {
                     func list(_ boxes: [DetectionBox]) -> String { boxes.map { "[\($0.x) \($0.y) \($0.width)]" }.joined() }

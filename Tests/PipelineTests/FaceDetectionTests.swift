@@ -22,11 +22,7 @@ import DebriefModel
         let directory = Fixtures.temporaryDirectory("faces")
         defer { Fixtures.cleanUp(directory) }
         try Fixtures.run("python3", ["\(Fixtures.root)/scripts/face-frames.py", directory])
-        let face = try CascadeLibrary.load("haarcascade_frontalface_default.xml")
-        let detectors = FaceDetectors(face: CascadeDetector(cascade: face),
-                                      eyes: CascadeDetector(cascade: try CascadeLibrary.load("haarcascade_eye.xml")),
-                                      smile: CascadeDetector(cascade: try CascadeLibrary.load("haarcascade_smile.xml")))
-        let summary = try FaceEvaluation(directory: directory).run(cascade: face, detectors: detectors)
+        let summary = try FaceEvaluation(directory: directory).run(detectors: CascadeLibrary.faceDetectors())
         #expect(summary.frames >= 50)
         #expect(summary.reference >= 50)
         #expect(summary.matchedShare >= 0.95)
@@ -73,9 +69,7 @@ import DebriefModel
 @Suite struct AwkwardFrameTests {
     @Test(.enabled(if: FaceDetectionTests.cascadeInstalled, "needs Debian's opencv-data (apt-get install opencv-data)"))
     func blackNoiseAndTinyFrames() throws {
-        func load(_ name: String) throws -> CascadeDetector { CascadeDetector(cascade: try CascadeLibrary.load(name)) }
-        let detectors = FaceDetectors(face: try load("haarcascade_frontalface_default.xml"),
-                                      eyes: try load("haarcascade_eye.xml"), smile: try load("haarcascade_smile.xml"))
+        let detectors = try CascadeLibrary.faceDetectors()
         var generator = SystemRandomNumberGenerator()
         let frames: [(Int, Int, [UInt8])] = [
             (320, 180, [UInt8](repeating: 0, count: 320 * 180)),
