@@ -68,26 +68,20 @@ public struct FaceEvaluation {
     }
 
     public struct Summary: Sendable {
+        public var faces = Agreement()
         public var eyes = Agreement()
         public var smiles = Agreement()
         public var frames = 0
-        public var reference = 0
-        public var detected = 0
-        /// OpenCV boxes matched by one of ours with IoU ≥ 0.5.
-        public var matched = 0
         public var perFrame: [(frame: String, ours: [DetectionBox], opencv: [DetectionBox])] = []
 
-        public var matchedShare: Double { reference > 0 ? Double(matched) / Double(reference) : 1 }
-        /// Our boxes that match no OpenCV box, as a share of OpenCV's.
-        public var extraShare: Double { reference > 0 ? Double(detected - matched) / Double(reference) : 0 }
+        public var reference: Int { faces.reference }
+        public var detected: Int { faces.detected }
+        public var matchedShare: Double { faces.matchedShare }
+        public var extraShare: Double { faces.extraShare }
 
         public var report: String {
-            String(format: """
-                frames: %d; OpenCV detections: %d; Debrief detections: %d
-                OpenCV detections matched (IoU ≥ 0.5): %.1f %%   (target ≥ 95 %%)
-                extra detections: %.1f %% of OpenCV's   (target ≤ 5 %%)
-                """, frames, reference, detected, matchedShare * 100, extraShare * 100)
-                + "\n" + eyes.line("eyes in the upper 60 % of the face") + "\n" + smiles.line("smiles in the lower half")
+            "frames: \(frames)\n" + faces.line("faces") + "   (targets: matched ≥ 95 %, extra ≤ 5 %)\n"
+                + eyes.line("eyes in the upper 60 % of the face") + "\n" + smiles.line("smiles in the lower half")
         }
     }
 
@@ -107,17 +101,8 @@ public struct FaceEvaluation {
             let (plane, width, height) = try readPGM(path)
             let ours = detectors.face.detect(plane, width: width, height: height)
             let opencv = frames[name]!.map { DetectionBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
-            var unused = ours
-            for box in opencv {
-                if let index = unused.indices.max(by: { unused[$0].iou(box) < unused[$1].iou(box) }),
-                   unused[index].iou(box) >= 0.5 {
-                    summary.matched += 1
-                    unused.remove(at: index)
-                }
-            }
+            summary.faces.add(ours: ours, opencv: opencv)
             summary.frames += 1
-            summary.reference += opencv.count
-            summary.detected += ours.count
             summary.perFrame.append((name, ours, opencv))
             // Eyes and smiles on the same crops of OpenCV's largest face.
             if let face = opencv.max(by: { $0.width * $0.height < $1.width * $1.height }) {
