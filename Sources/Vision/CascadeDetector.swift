@@ -107,6 +107,9 @@ struct CompiledCascade {
             var weights: [Float] = [0, 0, 0]
             for (k, r) in feature.rectangles.prefix(3).enumerated() {
                 weights[k] = r.weight
+                // A tilted rectangle has its top corner at (x, y), `width` along the down-right and `height` along
+                // the down-left diagonal (Lienhart & Maydt); its sum is T(p0) − T(p1) − T(p2) + T(p3) on the tilted
+                // table, as an upright one is on the plain table.
                 let values: [Int] = feature.tilted
                     ? [r.y * tiltedStride + r.x, (r.y + r.height) * tiltedStride + r.x - r.height,
                        (r.y + r.width) * tiltedStride + r.x + r.width,
@@ -243,14 +246,6 @@ struct IntegralImage {
         let stride = width + 1
         return squares[(y + h) * stride + x + w] - squares[(y + h) * stride + x] - squares[y * stride + x + w]
             + squares[y * stride + x]
-    }
-
-    @inline(__always) private func tiltedAt(_ x: Int, _ y: Int) -> Int32 { tilted[y * tiltedStride + x + tiltedPad] }
-
-    /// Sum over the 45° rectangle with its top corner at (x, y), `w` along the down-right and `h` along the
-    /// down-left diagonal (OpenCV's tilted feature rectangle).
-    func tiltedSum(x: Int, y: Int, width w: Int, height h: Int) -> Int32 {
-        tiltedAt(x, y) - tiltedAt(x - h, y + h) - tiltedAt(x + w, y + w) + tiltedAt(x + w - h, y + w + h)
     }
 }
 

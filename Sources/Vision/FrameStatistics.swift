@@ -240,8 +240,6 @@ public struct VisionAnalyzer: Sendable {
         self.spans = spans.map { VisualAccumulator(range: $0) }
     }
 
-    public var framesAnalysed: Int { whole.count }
-
     public mutating func consume(_ frame: FrameSample) {
         var observation = FrameObservation(
             time: frame.time, statistics: FrameStatistics(luma: frame.luma, width: frame.width, height: frame.height),
