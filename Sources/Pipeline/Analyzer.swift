@@ -167,8 +167,7 @@ public struct Analyzer: Sendable {
         var answers: [Answer] = []
         if !questions.isEmpty {
             for (index, question) in questions.enumerated() {
-                let own = cues.filter { answerOf($0) == index }
-                let part = own.isEmpty ? nil : finder.analyze(own, timed: parsed?.timed ?? false)
+                let part = analysis?.answers[index]
                 answers.append(Answer(index: index, questionID: question.id, question: question.text,
                                       start: question.start, end: question.end,
                                       language: part?.language ?? metadata?.language ?? .unknown,

@@ -22,6 +22,16 @@ public struct TranscriptAnalysis: Sendable, Equatable {
     public var wordCount: Int { englishWords + hanCharacters }
     public var wordsPerMinute: Double?
     public var evidence: [String: DimensionEvidence]
+    /// Size and language of each answer (by the index `answerOf` gave its cues).
+    public var answers: [Int: AnswerText] = [:]
+}
+
+/// What one answer's cues hold.
+public struct AnswerText: Sendable, Equatable {
+    public var language: Language
+    public var englishWords: Int
+    public var hanCharacters: Int
+    public var wordCount: Int { englishWords + hanCharacters }
 }
 
 /// Finds competency keywords of a model in transcript cues, keeping negated mentions apart.
@@ -83,14 +93,20 @@ public struct EvidenceFinder: Sendable {
         var englishWords = 0
         var hanCharacters = 0
         var allText = ""
+        var perAnswer: [Int: (text: String, english: Int, han: Int)] = [:]
         for cue in cues {
             allText += cue.text + "\n"
             let answer = answerOf(cue)
+            perAnswer[answer, default: ("", 0, 0)].text += cue.text + "\n"
             for sentence in Sentences.split(cue.text) {
                 let normalised = TextNormalizer.normalize(sentence)
                 let tokens = TextNormalizer.englishTokens(normalised)
-                englishWords += tokens.filter { $0.word.unicodeScalars.contains { $0.properties.isAlphabetic } }.count
-                hanCharacters += TextNormalizer.hanCount(normalised)
+                let words = tokens.filter { $0.word.unicodeScalars.contains { $0.properties.isAlphabetic } }.count
+                let han = TextNormalizer.hanCount(normalised)
+                englishWords += words
+                hanCharacters += han
+                perAnswer[answer]!.english += words
+                perAnswer[answer]!.han += han
                 var found: [String: (keywords: [String], negated: Bool)] = [:]
                 for keyword in english {
                     for negated in englishMatches(keyword.stems, in: tokens) {
@@ -123,8 +139,12 @@ public struct EvidenceFinder: Sendable {
         if timed, let first = cues.map(\.start).min(), let last = cues.map(\.end).max(), last - first >= 5 {
             rate = Double(englishWords + hanCharacters) / ((last - first) / 60)
         }
-        return TranscriptAnalysis(language: Language.detect(allText), englishWords: englishWords,
-                                  hanCharacters: hanCharacters, wordsPerMinute: rate, evidence: evidence)
+        return TranscriptAnalysis(
+            language: Language.detect(allText), englishWords: englishWords, hanCharacters: hanCharacters,
+            wordsPerMinute: rate, evidence: evidence,
+            answers: perAnswer.mapValues {
+                AnswerText(language: Language.detect($0.text), englishWords: $0.english, hanCharacters: $0.han)
+            })
     }
 
     /// For each occurrence of `stems` in `tokens`, whether it lies in a negated scope.
