@@ -5,6 +5,16 @@ import PackageDescription
 /// unoptimised, which would make `swift test` (a debug build) spend minutes decoding the samples.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+/// A package-benchmark suite in `Benchmarks/NAME`, measuring one analysis target on decoded sample media.
+func benchmark(_ name: String, measuring target: Target.Dependency) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [target, "MediaDecoding", "DebriefModel", .product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "Debrief",
     platforms: [.macOS(.v14)],
@@ -66,25 +76,8 @@ let package = Package(
         ]),
 
         // package-benchmark suites (`swift package benchmark`); thresholds in Benchmarks/Thresholds.
-        .executableTarget(
-            name: "ProsodyBenchmarks",
-            dependencies: [
-                "Prosody", "MediaDecoding", "DebriefModel",
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/ProsodyBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-
-        .executableTarget(
-            name: "VisionBenchmarks",
-            dependencies: [
-                "Vision", "MediaDecoding", "DebriefModel",
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/VisionBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("ProsodyBenchmarks", measuring: "Prosody"),
+        benchmark("VisionBenchmarks", measuring: "Vision"),
 
         .target(name: "TestSupport", dependencies: ["DebriefModel"], path: "Tests/TestSupport"),
         .testTarget(name: "DebriefModelTests", dependencies: ["DebriefModel", "TestSupport"]),
