@@ -273,11 +273,12 @@ public struct ProsodyAnalyzer: Sendable {
             let offset = bufferStart
             let middle = 0.5 * (left + right)
             buffer.withUnsafeBufferPointer { samples in
-                whole.voice.addStretch(samples: samples, offset: offset, left: left, right: right, globalPeak: peak,
-                                       f0: f0At)
+                // Pulses are placed once and folded into the recording's and the answer's measures.
+                let pulses = whole.voice.pulses(samples: samples, offset: offset, left: left, right: right,
+                                                globalPeak: peak, f0: f0At)
+                whole.voice.add(pulses, samples: samples, offset: offset)
                 for span in spans.indices where spans[span].range.contains(middle) {
-                    spans[span].voice.addStretch(samples: samples, offset: offset, left: left, right: right,
-                                                 globalPeak: peak, f0: f0At)
+                    spans[span].voice.add(pulses, samples: samples, offset: offset)
                 }
             }
             i = j

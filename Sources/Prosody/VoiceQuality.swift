@@ -28,16 +28,16 @@ struct VoiceQuality {
         self.rate = rate
     }
 
-    /// Places the pulses of one voiced stretch and folds them into the measures.
+    /// Places the pulses of one voiced stretch, in time order.
     /// - Parameters:
     ///   - samples: audio, `samples[0]` being absolute sample `offset`.
     ///   - left, right: the stretch's time span (seconds).
     ///   - f0: F0 at a time, nil where unvoiced.
     ///   - globalPeak: largest magnitude so far.
-    mutating func addStretch(samples: UnsafeBufferPointer<Float>, offset: Int, left: Double, right: Double,
-                             globalPeak: Float, f0: (Double) -> Double?) {
+    func pulses(samples: UnsafeBufferPointer<Float>, offset: Int, left: Double, right: Double,
+                globalPeak: Float, f0: (Double) -> Double?) -> [Double] {
         let middle = 0.5 * (left + right)
-        guard let f0Middle = f0(middle) else { return }
+        guard let f0Middle = f0(middle) else { return [] }
         let first = extremum(samples, offset: offset, from: middle - 0.5 / f0Middle, to: middle + 0.5 / f0Middle)
         var pulses = [first]
         // Backwards from the first pulse.
@@ -68,8 +68,12 @@ struct VoiceQuality {
             }
             if correlation > 0.3, peak == 0 || peak > 0.01 * Double(globalPeak) { pulses.append(t) }
         }
-        let ordered = addedLeft.reversed() + pulses
-        for pulse in ordered where pulse > (recent.last ?? -.infinity) {
+        return addedLeft.reversed() + pulses
+    }
+
+    /// Folds a stretch's pulses (from `pulses(…)`, same audio) into the measures.
+    mutating func add(_ pulses: [Double], samples: UnsafeBufferPointer<Float>, offset: Int) {
+        for pulse in pulses where pulse > (recent.last ?? -.infinity) {
             add(pulse, samples: samples, offset: offset)
         }
     }
