@@ -45,7 +45,9 @@ let package = Package(
         // Pure analysis: buffers in, values out.
         .target(name: "Prosody", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
         .target(name: "Vision", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
-        .target(name: "Transcripts", dependencies: ["DebriefModel"]),
+        // ICU (Debian libicu-dev) for Chinese word segmentation, Traditional → Simplified and GB18030.
+        .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
+        .target(name: "Transcripts", dependencies: ["DebriefModel", "CICU"], swiftSettings: optimisedInDebug),
         .target(name: "Scoring", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
         // Composition of one recording's analysis.
         .target(name: "Pipeline", dependencies: [

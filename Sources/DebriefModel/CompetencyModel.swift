@@ -10,6 +10,9 @@ public struct CompetencyModel: Sendable, Codable, Equatable {
     public var title: String
     public var titleZh: String?
     public var dimensions: [Dimension]
+    /// The job description (English and Chinese), used to catch answers that copy it.
+    public var description: String?
+    public var descriptionZh: String?
     /// Score thresholds, highest first. The first level whose `min` the overall score reaches is the candidate's.
     public var levels: [Level]
 
@@ -20,14 +23,83 @@ public struct CompetencyModel: Sendable, Codable, Equatable {
         public var weight: Double
         /// Keywords per language (`en`, `zh`), matched on normalised text.
         public var keywords: [String: [String]]
+        /// More words for the same skill, per language; matched like keywords.
+        public var synonyms: [String: [String]]
+        /// Implied-skill patterns per language ("led a (team|group) of {n}", "带着*{n}个"): `*` is a short gap,
+        /// `{n}` a number, `(a|b)` alternatives; everything else is matched as words (English, by stem) or
+        /// characters (Chinese).
+        public var patterns: [String: [String]]
+        /// Behavioural indicators: what a candidate who has the skill does, each with its own terms.
+        public var indicators: [Indicator]
+        /// Score levels of this competency, highest first (优秀/良好/一般/不合格 by default).
+        public var levels: [DimensionLevel]
 
-        public init(id: String, name: String, nameZh: String? = nil, weight: Double, keywords: [String: [String]]) {
+        public init(id: String, name: String, nameZh: String? = nil, weight: Double, keywords: [String: [String]],
+                    synonyms: [String: [String]] = [:], patterns: [String: [String]] = [:],
+                    indicators: [Indicator] = [], levels: [DimensionLevel] = DimensionLevel.defaults) {
             self.id = id
             self.name = name
             self.nameZh = nameZh
             self.weight = weight
             self.keywords = keywords
+            self.synonyms = synonyms
+            self.patterns = patterns
+            self.indicators = indicators
+            self.levels = levels
         }
+
+        /// Every matching term of the dimension per language: keywords, synonyms and indicator keywords, each with
+        /// the indicator it belongs to.
+        public func terms(_ language: String) -> [(term: String, indicator: String?)] {
+            var result = (keywords[language] ?? []).map { ($0, String?.none) }
+            result += (synonyms[language] ?? []).map { ($0, String?.none) }
+            for indicator in indicators {
+                result += (indicator.keywords[language] ?? []).map { ($0, Optional(indicator.id)) }
+            }
+            return result
+        }
+
+        /// The level of a score on this dimension's scale.
+        public func level(for score: Double) -> DimensionLevel {
+            levels.first { score >= $0.min } ?? levels[levels.count - 1]
+        }
+    }
+
+    /// A behavioural indicator of a competency ("breaks a problem down and tests hypotheses").
+    public struct Indicator: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var nameZh: String?
+        public var keywords: [String: [String]]
+
+        public init(id: String, name: String, nameZh: String? = nil, keywords: [String: [String]]) {
+            self.id = id
+            self.name = name
+            self.nameZh = nameZh
+            self.keywords = keywords
+        }
+    }
+
+    /// A level of one competency's score.
+    public struct DimensionLevel: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var nameZh: String
+        public var min: Double
+
+        public init(id: String, name: String, nameZh: String, min: Double) {
+            self.id = id
+            self.name = name
+            self.nameZh = nameZh
+            self.min = min
+        }
+
+        public static let defaults: [DimensionLevel] = [
+            DimensionLevel(id: "excellent", name: "Excellent", nameZh: "优秀", min: 80),
+            DimensionLevel(id: "good", name: "Good", nameZh: "良好", min: 60),
+            DimensionLevel(id: "fair", name: "Fair", nameZh: "一般", min: 40),
+            DimensionLevel(id: "poor", name: "Poor", nameZh: "不合格", min: 0),
+        ]
     }
 
     public struct Level: Sendable, Codable, Equatable {
@@ -173,12 +245,57 @@ extension CompetencyModel {
                 }
                 keywords[language] = list
             }
+            let synonyms = try reader.optionalLanguageLists(map, "synonyms", path: path)
+            let patterns = try reader.optionalLanguageLists(map, "patterns", path: path)
+            for (language, list) in patterns {
+                for (index, pattern) in list.enumerated() {
+                    if let problem = PatternSyntax.problem(in: pattern) {
+                        throw reader.error(.invalidValue, map["patterns"], "\(path).patterns.\(language)[\(index)]",
+                                           "\(problem) in '\(pattern)'")
+                    }
+                }
+            }
+            var indicators: [Indicator] = []
+            for (index, node) in (try reader.optionalSequence(map, "indicators", path: path) ?? []).enumerated() {
+                let indicatorPath = "\(path).indicators[\(index)]"
+                let entry = try reader.mapping(node, key: indicatorPath)
+                let indicatorKeywords = try reader.optionalLanguageLists(entry, "keywords", path: indicatorPath)
+                guard !indicatorKeywords.isEmpty else {
+                    throw ModelError(code: .missingKey, file: file, line: entry.mark?.line,
+                                     key: "\(indicatorPath).keywords", reason: "is required (en and/or zh lists)")
+                }
+                indicators.append(Indicator(id: try reader.identifier(entry, "id", path: indicatorPath),
+                                            name: try reader.string(entry, "name", path: indicatorPath),
+                                            nameZh: try reader.optionalString(entry, "nameZh", path: indicatorPath),
+                                            keywords: indicatorKeywords))
+            }
+            var dimensionLevels = DimensionLevel.defaults
+            if let levelNodes = try reader.optionalSequence(map, "levels", path: path) {
+                dimensionLevels = try levelNodes.enumerated().map { (index, node) throws(ModelError) -> DimensionLevel in
+                    let levelPath = "\(path).levels[\(index)]"
+                    let entry = try reader.mapping(node, key: levelPath)
+                    let min = try reader.double(entry, "min", path: levelPath)
+                    return DimensionLevel(id: try reader.identifier(entry, "id", path: levelPath),
+                                          name: try reader.string(entry, "name", path: levelPath),
+                                          nameZh: try reader.string(entry, "nameZh", path: levelPath), min: min)
+                }
+                guard !dimensionLevels.isEmpty,
+                      zip(dimensionLevels, dimensionLevels.dropFirst()).allSatisfy({ $0.min > $1.min }),
+                      dimensionLevels.last?.min == 0 else {
+                    throw reader.error(.invalidValue, map["levels"], "\(path).levels",
+                                       "must be ordered by strictly decreasing min and end with min 0")
+                }
+            }
             dimensions.append(Dimension(
                 id: dimensionID,
                 name: try reader.string(map, "name", path: path),
                 nameZh: try reader.optionalString(map, "nameZh", path: path),
                 weight: weight,
-                keywords: keywords))
+                keywords: keywords,
+                synonyms: synonyms,
+                patterns: patterns,
+                indicators: indicators,
+                levels: dimensionLevels))
         }
         let weightSum = dimensions.reduce(0) { $0 + $1.weight }
         guard abs(weightSum - 1) <= 0.001 else {
@@ -209,8 +326,45 @@ extension CompetencyModel {
                                    "must be ordered by strictly decreasing min and end with min 0")
             }
         }
-        return CompetencyModel(id: id, version: version, title: title, titleZh: titleZh,
-                               dimensions: dimensions, levels: levels)
+        var model = CompetencyModel(id: id, version: version, title: title, titleZh: titleZh,
+                                    dimensions: dimensions, levels: levels)
+        model.description = try reader.optionalString(top, "description")
+        model.descriptionZh = try reader.optionalString(top, "descriptionZh")
+        return model
+    }
+}
+
+/// The syntax of implied-skill patterns: words or characters, `*` (a short gap), `{n}` (a number) and
+/// `(a|b)` alternatives without nesting.
+public enum PatternSyntax {
+    /// What is wrong with `pattern`, or nil when it is well formed.
+    public static func problem(in pattern: String) -> String? {
+        var depth = 0
+        var index = pattern.startIndex
+        while index < pattern.endIndex {
+            let character = pattern[index]
+            switch character {
+            case "(":
+                depth += 1
+                if depth > 1 { return "nested parentheses" }
+            case ")":
+                depth -= 1
+                if depth < 0 { return "')' without '('" }
+            case "|" where depth == 0:
+                return "'|' outside parentheses"
+            case "{":
+                guard pattern[index...].hasPrefix("{n}") else { return "only {n} may appear in braces" }
+                index = pattern.index(index, offsetBy: 2)
+            case "}", "[", "]", "\\", "^", "$", "+", "?", ".":
+                return "'\(character)' is not allowed (patterns are words, *, {n} and (a|b))"
+            default:
+                break
+            }
+            index = pattern.index(after: index)
+        }
+        if depth != 0 { return "unbalanced parentheses" }
+        if pattern.trimmingWhitespace.isEmpty { return "empty pattern" }
+        return nil
     }
 }
 
@@ -313,9 +467,23 @@ struct NodeReader {
         return Array(items)
     }
 
-    func optionalSequence(_ map: Node.Mapping, _ key: String) throws(ModelError) -> [Node]? {
+    func optionalSequence(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> [Node]? {
         guard map[key] != nil else { return nil }
-        return try sequence(map, key)
+        return try sequence(map, key, path: path)
+    }
+
+    /// `key: {en: [...], zh: [...]}` with either language optional; empty when the key is absent.
+    func optionalLanguageLists(_ map: Node.Mapping, _ key: String, path: String) throws(ModelError) -> [String: [String]] {
+        guard map[key] != nil else { return [:] }
+        let languages = try mapping(map, key, path: path)
+        var result: [String: [String]] = [:]
+        for (name, _) in languages {
+            guard let language = name.string, ["en", "zh"].contains(language) else {
+                throw error(.invalidValue, name, "\(path).\(key)", "languages are 'en' and 'zh', found '\(name.string ?? "?")'")
+            }
+            result[language] = try stringList(languages, language, path: "\(path).\(key)")
+        }
+        return result
     }
 
     func stringList(_ map: Node.Mapping, _ key: String, path: String) throws(ModelError) -> [String] {

@@ -291,6 +291,13 @@ public struct Answer: Sendable, Codable, Equatable {
     /// Voice and picture descriptors over this answer's span (no frame tracks; those are on the recording's).
     public var prosody: ProsodySummary?
     public var visual: VisualSummary?
+    /// The answer's situation–task–action–result structure (nil without a transcript).
+    public var star: StarSummary?
+    /// A string of skill terms with no story, or phrases copied from the job description: flagged, not rewarded.
+    public var keywordStuffed: Bool?
+    /// Why the answer was flagged as stuffed, in plain words.
+    public var stuffingReasons: [String]?
+    public var fluency: FluencySummary?
 
     public init(index: Int, questionID: String? = nil, question: String?, start: Double, end: Double,
                 language: Language, wordCount: Int, prosody: ProsodySummary? = nil, visual: VisualSummary? = nil) {
@@ -306,6 +313,107 @@ public struct Answer: Sendable, Codable, Equatable {
     }
 }
 
+/// A quoted stretch of the transcript with its time range.
+public struct TimedText: Sendable, Codable, Equatable {
+    public var text: String
+    public var start: Double
+    public var end: Double
+
+    public init(text: String, start: Double, end: Double) {
+        self.text = text
+        self.start = start
+        self.end = end
+    }
+}
+
+/// One part of a STAR answer: whether the answer has it, and the units that say it.
+public struct StarElement: Sendable, Codable, Equatable {
+    public var present: Bool
+    public var evidence: [TimedText]
+
+    public init(present: Bool, evidence: [TimedText]) {
+        self.present = present
+        self.evidence = evidence
+    }
+}
+
+/// The situation–task–action–result structure of one answer (背景-任务-行动-结果).
+public struct StarSummary: Sendable, Codable, Equatable {
+    public var situation: StarElement
+    public var task: StarElement
+    public var action: StarElement
+    public var result: StarElement
+    /// "in-order" when the parts present come in S→T→A→R order, "out-of-order", or "n/a" with fewer than two.
+    public var order: String
+    /// The part of each unit in the order said ("S", "T", "A", "R", "-").
+    public var sequence: String
+    /// The result states a measurable number (percent, money, count, time, multiple).
+    public var resultQuantified: Bool
+    /// The numbers the result states, as said.
+    public var resultQuantities: [String]
+    /// The answer describes what the speaker would do, not a real past event (then no part counts as present).
+    public var hypothetical: Bool
+    /// First-person singular ("I", 我) over singular plus plural ("we", 我们) mentions; nil with neither.
+    public var iShare: Double?
+    public var iCount: Int
+    public var weCount: Int
+    /// 0–100: situation 15, task 15, action 30, result 25, quantified result 10, canonical order 5.
+    public var score: Int
+
+    public init(situation: StarElement, task: StarElement, action: StarElement, result: StarElement, order: String,
+                sequence: String, resultQuantified: Bool, resultQuantities: [String], hypothetical: Bool,
+                iShare: Double?, iCount: Int, weCount: Int, score: Int) {
+        self.situation = situation
+        self.task = task
+        self.action = action
+        self.result = result
+        self.order = order
+        self.sequence = sequence
+        self.resultQuantified = resultQuantified
+        self.resultQuantities = resultQuantities
+        self.hypothetical = hypothetical
+        self.iShare = iShare
+        self.iCount = iCount
+        self.weCount = weCount
+        self.score = score
+    }
+}
+
+/// Fluency of one answer's delivery, from its transcript.
+public struct FluencySummary: Sendable, Codable, Equatable {
+    /// Filler tokens (um, uh, like, you know, I mean; 嗯, 呃, 那个, 就是, 然后 in filler position).
+    public var fillers: Int
+    /// Fillers per 100 words (English) or per 100 characters (Chinese).
+    public var fillersPer100: Double?
+    /// Each filler as said, with how often.
+    public var fillerCounts: [String: Int]
+    /// Hedges ("I think", "maybe", 可能, 大概) and self-corrections ("I mean", repeated words, 我是说).
+    public var hedges: Int
+    public var selfCorrections: Int
+    /// English words per minute and Chinese characters per minute over the answer's cues (timed transcripts only).
+    public var wordsPerMinute: Double?
+    public var charactersPerMinute: Double?
+    /// Silences of at least `longGapSeconds` between cues, and the longest.
+    public var longGaps: Int
+    public var longGapSeconds: Double
+    public var longestGapSeconds: Double?
+
+    public init(fillers: Int, fillersPer100: Double?, fillerCounts: [String: Int], hedges: Int, selfCorrections: Int,
+                wordsPerMinute: Double?, charactersPerMinute: Double?, longGaps: Int, longGapSeconds: Double,
+                longestGapSeconds: Double?) {
+        self.fillers = fillers
+        self.fillersPer100 = fillersPer100
+        self.fillerCounts = fillerCounts
+        self.hedges = hedges
+        self.selfCorrections = selfCorrections
+        self.wordsPerMinute = wordsPerMinute
+        self.charactersPerMinute = charactersPerMinute
+        self.longGaps = longGaps
+        self.longGapSeconds = longGapSeconds
+        self.longestGapSeconds = longestGapSeconds
+    }
+}
+
 /// A quoted piece of the transcript that supports (or, when negated, does not support) a competency.
 public struct Evidence: Sendable, Codable, Equatable {
     public var quote: String
@@ -313,13 +421,27 @@ public struct Evidence: Sendable, Codable, Equatable {
     public var answer: Int
     public var start: Double
     public var end: Double
+    /// The STAR part of the sentence it was said in ("action", "result", …): mentions inside concrete actions weigh
+    /// more than passing ones.
+    public var part: String?
+    /// What this mention adds to the competency's evidence strength (0 when not counted).
+    public var weight: Double?
+    /// The behavioural indicator it shows, when the term belongs to one.
+    public var indicator: String?
+    /// Found by an implied-skill pattern ("led a group of five engineers" → leadership) rather than a keyword.
+    public var implied: Bool?
 
-    public init(quote: String, keyword: String, answer: Int, start: Double, end: Double) {
+    public init(quote: String, keyword: String, answer: Int, start: Double, end: Double, part: String? = nil,
+                weight: Double? = nil, indicator: String? = nil, implied: Bool? = nil) {
         self.quote = quote
         self.keyword = keyword
         self.answer = answer
         self.start = start
         self.end = end
+        self.part = part
+        self.weight = weight
+        self.indicator = indicator
+        self.implied = implied
     }
 }
 
@@ -334,6 +456,13 @@ public struct CompetencyScore: Sendable, Codable, Equatable {
     public var evidence: [Evidence]
     /// Mentions in a negated scope ("I never led…", "没有带过团队"): shown, never counted.
     public var negatedEvidence: [Evidence]
+    /// Mentions in a hypothetical scope ("I would lead…", 我会…, 想学…): shown, never counted.
+    public var hypotheticalEvidence: [Evidence]?
+    /// The level of this competency's score on the model's scale (优秀/良好/一般/不合格 or the model's own).
+    public var level: String?
+    public var levelZh: String?
+    /// Behavioural indicators of the model shown by the evidence.
+    public var indicatorsShown: [String]?
 
     public init(id: String, name: String, nameZh: String?, weight: Double, score: Double?,
                 insufficientEvidence: String?, evidence: [Evidence], negatedEvidence: [Evidence]) {

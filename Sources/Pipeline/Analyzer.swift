@@ -124,13 +124,13 @@ public struct Analyzer: Sendable {
             source = .subtitleStream
         }
 
-        let finder = EvidenceFinder(model: model)
+        let transcriptAnalyzer = TranscriptAnalyzer(model: model)
         // A cue belongs to the answer whose span holds its midpoint (untimed transcripts: the first answer).
         let answerOf = { (cue: Cue) -> Int in
             let middle = 0.5 * (cue.start + cue.end)
             return questions.firstIndex { $0.start <= middle && middle <= $0.end } ?? 0
         }
-        let analysis = parsed.map { finder.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
+        let analysis = parsed.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
         var insufficient: String?
         if parsed == nil {
             insufficient = "no transcript"
@@ -150,16 +150,23 @@ public struct Analyzer: Sendable {
                 + "'\(detected.rawValue)'")
         }
 
-        let counts = (analysis?.evidence ?? [:]).mapValues {
-            EvidenceCount(distinctKeywords: $0.distinctKeywords.count, mentions: $0.mentions)
-        }
+        let counts = (analysis?.evidence ?? [:]).mapValues { EvidenceCount(strength: $0.strength) }
         let (scores, overall) = CompetencyScoring.score(model: model, counts: counts, insufficient: insufficient)
         let competencies = zip(model.dimensions, scores).map { dimension, score in
             let evidence = analysis?.evidence[dimension.id]
-            return CompetencyScore(id: dimension.id, name: dimension.name, nameZh: dimension.nameZh,
-                                   weight: dimension.weight, score: score,
-                                   insufficientEvidence: score == nil ? insufficient : nil,
-                                   evidence: evidence?.positive ?? [], negatedEvidence: evidence?.negated ?? [])
+            var competency = CompetencyScore(id: dimension.id, name: dimension.name, nameZh: dimension.nameZh,
+                                             weight: dimension.weight, score: score,
+                                             insufficientEvidence: score == nil ? insufficient : nil,
+                                             evidence: evidence?.positive ?? [],
+                                             negatedEvidence: evidence?.negated ?? [])
+            competency.hypotheticalEvidence = evidence?.hypothetical ?? []
+            if let score {
+                let level = dimension.level(for: score)
+                competency.level = level.name
+                competency.levelZh = level.nameZh
+            }
+            competency.indicatorsShown = dimension.indicators.map(\.id).filter { evidence?.indicators.contains($0) ?? false }
+            return competency
         }
 
         let cues = parsed?.cues ?? []
@@ -168,21 +175,25 @@ public struct Analyzer: Sendable {
         if !questions.isEmpty {
             for (index, question) in questions.enumerated() {
                 let part = analysis?.answers[index]
-                answers.append(Answer(index: index, questionID: question.id, question: question.text,
-                                      start: question.start, end: question.end,
-                                      language: part?.language ?? metadata?.language ?? .unknown,
-                                      wordCount: part?.wordCount ?? 0,
-                                      prosody: index < answerProsody.count ? answerProsody[index] : nil,
-                                      visual: index < answerVisual.count ? answerVisual[index] : nil))
+                var answer = Answer(index: index, questionID: question.id, question: question.text,
+                                    start: question.start, end: question.end,
+                                    language: part?.language ?? metadata?.language ?? .unknown,
+                                    wordCount: part?.wordCount ?? 0,
+                                    prosody: index < answerProsody.count ? answerProsody[index] : nil,
+                                    visual: index < answerVisual.count ? answerVisual[index] : nil)
+                answer.attach(part)
+                answers.append(answer)
             }
         } else if parsed != nil || facts != nil {
             var wholeVoice = prosody
             wholeVoice?.track = nil
             var wholePicture = visual
             wholePicture?.track = nil
-            answers.append(Answer(index: 0, question: nil, start: 0, end: duration ?? 0,
-                                  language: analysis?.language ?? metadata?.language ?? .unknown,
-                                  wordCount: analysis?.wordCount ?? 0, prosody: wholeVoice, visual: wholePicture))
+            var answer = Answer(index: 0, question: nil, start: 0, end: duration ?? 0,
+                                language: analysis?.language ?? metadata?.language ?? .unknown,
+                                wordCount: analysis?.wordCount ?? 0, prosody: wholeVoice, visual: wholePicture)
+            answer.attach(analysis?.answers[0])
+            answers.append(answer)
         }
         let hashed: String
         do { hashed = try sha256(ofFile: input) } catch let error as AnalysisError { throw error } catch {
@@ -355,5 +366,16 @@ public struct Analyzer: Sendable {
             reference = defaultModel
         }
         do { return try catalog.model(reference) } catch { throw AnalysisError(error) }
+    }
+}
+
+extension Answer {
+    /// Adds the transcript's findings for this answer (structure, stuffing, fluency).
+    mutating func attach(_ analysis: AnswerAnalysis?) {
+        guard let analysis else { return }
+        star = analysis.star
+        keywordStuffed = analysis.keywordStuffed
+        stuffingReasons = analysis.stuffingReasons.isEmpty ? nil : analysis.stuffingReasons
+        fluency = analysis.fluency
     }
 }

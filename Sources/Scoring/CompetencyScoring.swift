@@ -3,33 +3,27 @@ import Foundation
 
 /// Evidence counted for one dimension, as the scoring core sees it.
 public struct EvidenceCount: Sendable, Equatable {
-    public var distinctKeywords: Int
-    public var mentions: Int
+    /// Weighted evidence: one mention inside a concrete action counts 1, passing mentions less, repeats saturate
+    /// (see `DimensionEvidence.strength` in Transcripts).
+    public var strength: Double
 
-    public init(distinctKeywords: Int, mentions: Int) {
-        self.distinctKeywords = distinctKeywords
-        self.mentions = mentions
+    public init(strength: Double) {
+        self.strength = strength
     }
 }
 
-/// Scores a candidate against a competency model from counted content evidence.
+/// Scores a candidate against a competency model from weighted content evidence.
 ///
-/// Per dimension the evidence strength is the number of distinct keywords plus half the repeated mentions
-/// (repeats saturate at three per keyword), squashed to 0–100 by `100·(1 − e^(−strength/2))`: one keyword ≈ 39,
-/// two ≈ 63, three ≈ 78, five ≈ 92. The overall score is the weighted mean over the dimensions scored; the match
-/// percentage is the cosine between the dimension scores and the model's weights (its ideal profile).
+/// Per dimension the evidence strength is squashed to 0–100 by `100·(1 − e^(−strength/2))`: one concrete action
+/// ≈ 39, two ≈ 63, three ≈ 78, five ≈ 92. The overall score is the weighted mean over the dimensions scored; the
+/// match percentage is the cosine between the dimension scores and the model's weights (its ideal profile).
 /// Voice and picture descriptors take no part.
 public enum CompetencyScoring {
     /// Minimum words of transcript before content is scored at all.
     public static let minimumWords = 20
 
-    public static func strength(_ count: EvidenceCount) -> Double {
-        let repeats = min(max(0, count.mentions - count.distinctKeywords), 3 * count.distinctKeywords)
-        return Double(count.distinctKeywords) + 0.5 * Double(repeats)
-    }
-
     public static func dimensionScore(_ count: EvidenceCount) -> Double {
-        let score = 100 * (1 - exp(-strength(count) / 2))
+        let score = 100 * (1 - exp(-max(0, count.strength) / 2))
         return (score * 10).rounded() / 10
     }
 
@@ -50,7 +44,7 @@ public enum CompetencyScoring {
                             dimensionsScored: 0))
         }
         let scores = model.dimensions.map {
-            dimensionScore(counts[$0.id] ?? EvidenceCount(distinctKeywords: 0, mentions: 0))
+            dimensionScore(counts[$0.id] ?? EvidenceCount(strength: 0))
         }
         let vector = scores.map { Float($0) }
         let weights = model.dimensions.map { Float($0.weight) }

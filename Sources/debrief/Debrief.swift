@@ -253,7 +253,50 @@ struct Eval: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         abstract: "Measure analyses against labelled reference data.",
-        subcommands: [Prosody.self, Faces.self])
+        subcommands: [Prosody.self, Faces.self, Transcripts.self])
+
+    struct Transcripts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure STAR, competency evidence, flags and fillers on a labelled directory like ../shared/data/star-dev.")
+
+        @Argument(help: "Directory with labels.jsonl and ID.vtt / ID.txt per answer.")
+        var directory: String
+
+        @Option(help: "Competency model (id or path) whose dimension ids the labels use.")
+        var model = "general"
+
+        @Option(help: "Directory of competency models (default: $DEBRIEF_MODELS or ./Models).")
+        var models: String?
+
+        @Flag(help: "Print one line per answer.")
+        var verbose = false
+
+        func run() async throws {
+            do {
+                let catalog = ModelCatalog(directory: models ?? ProcessInfo.processInfo.environment["DEBRIEF_MODELS"] ?? "Models")
+                let summary = try TranscriptEvaluation(directory: directory, model: try catalog.model(model)).run()
+                if verbose {
+                    for item in summary.cases {
+                        let parts = ["situation", "task", "action", "result"].map { part in
+                            (item.found[part]! ? part.prefix(1).uppercased() : "-") + (item.found[part] == item.expected[part] ? "" : "!")
+                        }.joined()
+                        print("\(item.id)\t\(item.sequence)\t\(parts)\tfound \(item.foundAsserted.sorted()) expected \(item.expectedAsserted.sorted())"
+                              + "\tneg \(item.foundNegated.sorted())/\(item.expectedNegated.sorted())\tfillers \(item.foundFillers)/\(item.expectedFillers)"
+                              + (item.found["hypothetical"]! != item.expected["hypothetical"]! ? "\tHYP!" : "")
+                              + (item.found["keywordStuffed"]! != item.expected["keywordStuffed"]! ? "\tSTUFF!" : "")
+                              + (item.found["resultQuantified"]! != item.expected["resultQuantified"]! ? "\tQ!" : ""))
+                    }
+                }
+                print(summary.report)
+            } catch let error as AnalysisError {
+                printError(error.message)
+                throw ExitCode(2)
+            } catch let error as ModelError {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
+    }
 
     struct Prosody: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

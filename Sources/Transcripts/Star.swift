@@ -1,0 +1,203 @@
+import DebriefModel
+import Foundation
+
+/// The parts of a STAR answer, plus units that are none of them.
+public enum StarPart: Int, Sendable, CaseIterable, Codable {
+    case situation, task, action, result, other
+}
+
+/// What the classifier measured in one unit.
+struct UnitFeatures {
+    /// Evidence towards situation, task, action, result (index by `StarPart.rawValue`).
+    var scores: [Double] = [0, 0, 0, 0]
+    var hypothetical = false
+    /// A first-person-singular past action ("I set up…", 我联系了…).
+    var personalAction = false
+    var singular = 0
+    var plural = 0
+    var quantities: [Quantity] = []
+    var measured: Bool { quantities.contains(where: \.isMeasure) }
+}
+
+/// Classifies the units of one answer as Situation / Task / Action / Result / other.
+///
+/// Each unit earns scores from cue phrases (`Lexicon`), grammar (first-person past actions, stative past, modal
+/// "would"/我会), numbers and its position in the answer; a Viterbi pass over the answer then smooths the labels,
+/// preferring the canonical S→T→A→R order but keeping strongly cued out-of-order parts (a result told first).
+enum StarClassifier {
+    /// The score a unit needs for any part; below it the unit is "other".
+    static let otherScore = 0.95
+    /// Cost of stepping back in S→T→A→R order between consecutive units.
+    static let backwardCost = 0.35
+
+    static func features(of unit: Unit) -> UnitFeatures {
+        TextNormalizer.hanCount(unit.normalised) * 2 > unit.normalised.filter(\.isLetter).count
+            ? chineseFeatures(unit.normalised) : englishFeatures(unit.normalised)
+    }
+
+    static func englishFeatures(_ text: String) -> UnitFeatures {
+        var features = UnitFeatures()
+        let words = englishWords(text)
+        let joined = " " + words.joined(separator: " ") + " "
+        func score(_ cues: Lexicon.Cues, _ part: StarPart) {
+            for (cue, weight) in cues where joined.contains(" \(cue) ") { features.scores[part.rawValue] += weight }
+        }
+        score(Lexicon.englishSituation, .situation)
+        score(Lexicon.englishTask, .task)
+        score(Lexicon.englishAction, .action)
+        score(Lexicon.englishResult, .result)
+        features.singular = words.filter { ["i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"].contains($0) }.count
+        features.plural = words.filter { ["we", "we're", "we've", "we'd", "us", "our", "ourselves"].contains($0) }.count
+        let polite = Lexicon.englishHypotheticalExceptions.contains { joined.contains(" \($0) ") }
+        let modal = Lexicon.englishHypothetical.contains { joined.contains(" \($0) ") }
+        features.hypothetical = modal && !polite
+        // Grammar: subject + past verb (skipping adverbs).
+        for (index, word) in words.enumerated() where ["i", "we", "he", "she", "they"].contains(word) {
+            var next = index + 1
+            while next < words.count, englishAdverbs.contains(words[next]) { next += 1 }
+            guard next < words.count, isPast(words[next]) else { continue }
+            let verb = words[next]
+            let stative = Lexicon.englishStative.contains(verb)
+            if word == "i" {
+                if stative {
+                    features.scores[StarPart.situation.rawValue] += 0.5
+                } else {
+                    features.scores[StarPart.action.rawValue] += 1.4
+                    features.personalAction = true
+                }
+            } else if !stative {
+                features.scores[StarPart.action.rawValue] += word == "we" ? 0.3 : 0.1
+                features.scores[StarPart.result.rawValue] += 0.3
+            } else {
+                features.scores[StarPart.situation.rawValue] += 0.4
+            }
+        }
+        features.quantities = Quantities.find(in: text)
+        if features.measured { features.scores[StarPart.result.rawValue] += 0.8 }
+        if features.hypothetical {
+            features.scores[StarPart.action.rawValue] -= 1.0
+            features.scores[StarPart.result.rawValue] -= 0.5
+        }
+        return features
+    }
+
+    static func chineseFeatures(_ text: String) -> UnitFeatures {
+        var features = UnitFeatures()
+        func score(_ cues: Lexicon.Cues, _ part: StarPart) {
+            for (cue, weight) in cues where text.contains(cue) { features.scores[part.rawValue] += weight }
+        }
+        score(Lexicon.chineseSituation, .situation)
+        score(Lexicon.chineseTask, .task)
+        score(Lexicon.chineseAction, .action)
+        score(Lexicon.chineseResult, .result)
+        let plural = text.occurrences(of: "我们") + text.occurrences(of: "咱们")
+        features.plural = plural
+        features.singular = max(0, text.occurrences(of: "我") - text.occurrences(of: "我们"))
+        let exceptions = Lexicon.chineseHypotheticalExceptions.contains { text.contains($0) }
+        features.hypothetical = Lexicon.chineseHypothetical.contains { text.contains($0) } && !exceptions
+        // Grammar: 我 + verb phrase with the perfective 了 (or experiential 过) in the same clause.
+        for clause in text.split(whereSeparator: { "，,、：:".contains($0) }) {
+            let clause = String(clause)
+            guard let subject = clause.range(of: "我") else { continue }
+            let rest = clause[subject.upperBound...]
+            let isPlural = rest.hasPrefix("们")
+            let hasAspect = rest.contains("了") || rest.contains("过")
+            let stative = ["是", "在", "觉得", "有", "知道", "想", "们是", "们在", "们有"].contains { rest.hasPrefix($0) }
+            if hasAspect, !stative {
+                if isPlural {
+                    features.scores[StarPart.action.rawValue] += 0.3
+                    features.scores[StarPart.result.rawValue] += 0.3
+                } else {
+                    features.scores[StarPart.action.rawValue] += 1.2
+                    features.personalAction = true
+                }
+            } else if stative, !isPlural {
+                features.scores[StarPart.situation.rawValue] += 0.5
+            }
+        }
+        features.quantities = Quantities.find(in: text)
+        if features.measured { features.scores[StarPart.result.rawValue] += 0.8 }
+        if features.hypothetical {
+            features.scores[StarPart.action.rawValue] -= 1.0
+            features.scores[StarPart.result.rawValue] -= 0.5
+        }
+        return features
+    }
+
+    /// Labels for the units of one answer (Viterbi over part scores plus position priors).
+    static func label(_ features: [UnitFeatures]) -> [StarPart] {
+        guard !features.isEmpty else { return [] }
+        let count = features.count
+        let parts = StarPart.allCases
+        func emission(_ index: Int, _ part: StarPart) -> Double {
+            if part == .other { return otherScore }
+            let position = count == 1 ? 0.5 : Double(index) / Double(count - 1)
+            var value = features[index].scores[part.rawValue]
+            switch part {
+            case .situation: value += position < 0.34 ? 0.35 : (position > 0.7 ? -0.3 : 0)
+            case .result: value += position > 0.66 ? 0.35 : (position < 0.2 ? -0.2 : 0)
+            case .task: value += position < 0.5 ? 0.1 : -0.1
+            default: break
+            }
+            return value
+        }
+        func transition(_ from: StarPart, _ to: StarPart) -> Double {
+            if from == .other || to == .other || to.rawValue >= from.rawValue { return 0 }
+            return -backwardCost
+        }
+        var best = parts.map { emission(0, $0) }
+        var back: [[Int]] = []
+        for index in 1..<count {
+            var next = [Double](repeating: -.infinity, count: parts.count)
+            var pointers = [Int](repeating: 0, count: parts.count)
+            for (toIndex, to) in parts.enumerated() {
+                for (fromIndex, from) in parts.enumerated() {
+                    let value = best[fromIndex] + transition(from, to)
+                    if value > next[toIndex] { next[toIndex] = value; pointers[toIndex] = fromIndex }
+                }
+                next[toIndex] += emission(index, to)
+            }
+            best = next
+            back.append(pointers)
+        }
+        var state = best.indices.max { best[$0] < best[$1] }!
+        var labels = [parts[state]]
+        for pointers in back.reversed() {
+            state = pointers[state]
+            labels.append(parts[state])
+        }
+        return labels.reversed()
+    }
+
+    static let englishAdverbs: Set<String> = [
+        "also", "then", "just", "quickly", "immediately", "personally", "actually", "first", "finally", "eventually",
+        "basically", "really", "even", "still", "later", "soon", "again", "only", "simply", "carefully", "always",
+        "myself", "both", "all",
+    ]
+
+    static func isPast(_ word: String) -> Bool {
+        if Lexicon.englishNotPast.contains(word) { return false }
+        if Lexicon.englishIrregularPast.contains(word) { return true }
+        return word.count > 4 && word.hasSuffix("ed")
+    }
+
+    /// Lowercase English words of normalised text, apostrophes kept ("i'd"), hyphens kept ("re-slotted").
+    static func englishWords(_ text: String) -> [String] {
+        text.replacingOccurrences(of: "’", with: "'")
+            .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == "-" || $0 == "/") })
+            .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'-")) }
+            .filter { !$0.isEmpty }
+    }
+}
+
+extension String {
+    func occurrences(of needle: String) -> Int {
+        var count = 0
+        var searchStart = startIndex
+        while let range = range(of: needle, range: searchStart..<endIndex) {
+            count += 1
+            searchStart = range.upperBound
+        }
+        return count
+    }
+}
