@@ -3,7 +3,7 @@
 set -euo pipefail
 # With arguments: install those packages instead of the default set.
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
-          libsqlite3-dev ffmpeg espeak-ng opencv-data)
+          libsqlite3-dev libicu-dev ffmpeg espeak-ng opencv-data)
 [ $# -gt 0 ] && packages=("$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -26,6 +26,14 @@ public struct ReportRenderer: Sendable {
             let keywords = Set(competency.evidence.flatMap { $0.keyword.components(separatedBy: ", ") }).sorted()
             lines.append("  \(name): \(score)" + (keywords.isEmpty ? "" : "  [\(keywords.joined(separator: ", "))]"))
         }
+        for answer in report.answers {
+            guard let star = answer.star else { continue }
+            lines.append("  \(t("Answer", "回答")) \(answer.index + 1): STAR \(starMarks(star)) · \(t("structure", "结构")) \(star.score)"
+                + (star.resultQuantified ? " · \(t("quantified result", "结果量化"))" : "")
+                + (star.hypothetical ? " · \(t("hypothetical", "假设性回答"))" : "")
+                + (answer.keywordStuffed == true ? " · \(t("keyword stuffing", "堆砌关键词"))" : "")
+                + (answer.fluency.map { " · \(t("fillers", "口头语")) \($0.fillers)" } ?? ""))
+        }
         if let prosody = report.prosody {
             lines.append("\(t("Voice", "语音")): \(t("speech", "说话占比")) \(fixed(prosody.speechRatio * 100, 0))%, "
                 + "\(t("pauses", "停顿")) \(prosody.pauses.count), F0 \(fixed(prosody.f0MedianHz, 0)) Hz")
@@ -96,6 +104,7 @@ public struct ReportRenderer: Sendable {
         }
         html += "</table></section>"
 
+        html += answersSection(report)
         html += "<section><h2>\(t("Delivery descriptors (not scored)", "表达描述（不计分）"))</h2><table>"
         if let p = report.prosody {
             html += row(t("Speech share of recording", "说话时长占比"), "\(fixed(p.speechRatio * 100, 0)) %",
@@ -186,6 +195,45 @@ public struct ReportRenderer: Sendable {
     }
 
     /// A table row; `value` and `note` are already-escaped markup.
+    /// "S T A R" with a dash for each part the answer lacks.
+    private func starMarks(_ star: StarSummary) -> String {
+        [(star.situation, "S"), (star.task, "T"), (star.action, "A"), (star.result, "R")]
+            .map { $0.0.present ? $0.1 : "–" }.joined(separator: " ")
+    }
+
+    /// Per answer: STAR coverage with the quoted evidence and its time, flags and fluency.
+    private func answersSection(_ report: Report) -> String {
+        let e = HTML.escape
+        let answers = report.answers.filter { $0.star != nil }
+        guard !answers.isEmpty else { return "" }
+        var html = "<section><h2>\(t("Answers: STAR structure", "回答结构（背景-任务-行动-结果）"))</h2>"
+        for answer in answers {
+            let star = answer.star!
+            html += "<h3>\(t("Answer", "回答")) \(answer.index + 1)" + (answer.question.map { " — \(e($0))" } ?? "") + "</h3>"
+            var flags: [String] = ["\(t("structure", "结构得分")) \(star.score)/100", "\(t("order", "顺序")): \(e(star.order))"]
+            if star.resultQuantified { flags.append(t("result quantified", "结果已量化")) }
+            if star.hypothetical { flags.append(t("hypothetical: what they would do, not what they did", "假设性回答：说的是会怎么做，而非做过什么")) }
+            if answer.keywordStuffed == true {
+                flags.append(t("keyword stuffing (not rewarded)", "堆砌关键词（不计分）") + ": " + e((answer.stuffingReasons ?? []).joined(separator: "; ")))
+            }
+            if let share = star.iShare { flags.append("\(t("“I” share", "“我”占比")) \(fixed(share * 100, 0))%") }
+            if let fluency = answer.fluency {
+                flags.append("\(t("fillers", "口头语")) \(fluency.fillers)" + (fluency.fillersPer100.map { " (\(fixed($0)) / 100)" } ?? ""))
+                if let rate = fluency.wordsPerMinute { flags.append("\(fixed(rate, 0)) \(t("words/min", "词/分钟"))") }
+                if let rate = fluency.charactersPerMinute { flags.append("\(fixed(rate, 0)) \(t("characters/min", "字/分钟"))") }
+            }
+            html += "<p class=\"muted\">\(flags.joined(separator: " · "))</p><table>"
+            let parts: [(String, String, StarElement)] = [("Situation", "背景", star.situation), ("Task", "任务", star.task),
+                                                           ("Action", "行动", star.action), ("Result", "结果", star.result)]
+            for (en, zh, element) in parts {
+                let quotes = element.evidence.prefix(3).map { "“\(e($0.text))” <span class=\"muted\">\(clock($0.start))</span>" }
+                html += "<tr><th>\(t(en, zh))</th><td>\(element.present ? "✓" : "–")</td><td>\(quotes.joined(separator: "<br>"))</td></tr>"
+            }
+            html += "</table>"
+        }
+        return html + "</section>"
+    }
+
     private func row(_ label: String, _ value: String, _ note: String) -> String {
         "<tr><th>\(HTML.escape(label))</th><td>\(value)</td><td class=\"muted\">\(HTML.escape(note))</td></tr>"
     }

@@ -54,7 +54,8 @@ public struct ParsedTranscript: Sendable, Equatable {
 }
 
 public enum CueParser {
-    /// Decodes transcript bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+    /// Decodes transcript bytes: UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030/GBK (detected when the
+    /// bytes are not UTF-8 but read cleanly as GB18030 and as Chinese).
     /// - Throws: `TranscriptError.encoding` for anything else, saying how to fix it.
     public static func decodeText(_ data: Data, file: String) throws(TranscriptError) -> String {
         let bytes = [UInt8](data)
@@ -62,10 +63,13 @@ public enum CueParser {
             if let text = String(data: data, encoding: .utf16) { return text }
         }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        if String(validating: body, as: UTF8.self) == nil, let text = LegacyCharset.gb18030(bytes) {
+            return text
+        }
         guard let text = String(validating: body, as: UTF8.self) else {
             throw TranscriptError(code: .encoding, file: file,
-                                  reason: "not UTF-8 or UTF-16 text (convert the transcript to UTF-8, "
-                                    + "e.g. iconv -f GB18030 -t UTF-8)")
+                                  reason: "not UTF-8, UTF-16 or GB18030 text (convert the transcript to UTF-8, "
+                                    + "e.g. iconv -f BIG5 -t UTF-8)")
         }
         return text
     }

@@ -18,7 +18,9 @@ public struct DimensionEvidence: Sendable, Equatable {
     public init() {}
 
     /// The story shows the skill: the strength reaches one concrete action's worth.
-    public var asserted: Bool { strength >= 1 }
+    public var asserted: Bool { strength >= Self.assertedStrength }
+    /// One concrete action plus some support (a second term, a result, a repeat).
+    public static let assertedStrength = 1.3
 }
 
 /// How a mention's clause frames it.
@@ -123,6 +125,11 @@ struct TermMatcher {
         var word = ""
         func flushWord() {
             guard !word.isEmpty else { return }
+            if word == "{n}" {
+                regex += "(?:#n )+"
+                word = ""
+                return
+            }
             let stems = TextNormalizer.englishTokens(word.lowercased()).map(\.stem)
             regex += stems.map { NSRegularExpression.escapedPattern(for: $0) + " " }.joined()
             word = ""
@@ -138,7 +145,7 @@ struct TermMatcher {
             }
         }
         flushWord()
-        return regex.replacingOccurrences(of: "\\{n\\} ", with: "(?:#n )+").replacingOccurrences(of: "{n} ", with: "(?:#n )+")
+        return regex
     }
 
     /// A Chinese pattern as a regex over normalised text.
@@ -183,7 +190,7 @@ struct TermMatcher {
                     for match in pattern.regex.matches(in: stream, range: range) {
                         // The token index where the match starts: count spaces before it.
                         let prefix = stream.utf16.prefix(match.range.location)
-                        let start = max(0, prefix.filter { $0 == 32 }.count - 1)
+                        let start = prefix.filter { $0 == 32 }.count   // the stream starts with a space
                         hits.append(TermHit(dimension: pattern.dimension, term: pattern.pattern, indicator: nil,
                                             implied: true, scope: englishScope(tokens, before: start)))
                     }

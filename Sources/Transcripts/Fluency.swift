@@ -79,7 +79,10 @@ struct DisfluencyCounter {
                 }
             } else if current == "i", next == "mean" {
                 let after = wordAt(index + 2)
-                if isBoundary(index + 2) || isBoundary(index - 1), !(after.map { ["it", "that", "what", "to"].contains($0) } ?? false) {
+                let previous = wordAt(index - 1)
+                let object = after.map { ["it", "that", "what", "to"].contains($0) } ?? false
+                let reported = previous.map { ["what", "know", "see", "that's"].contains($0) } ?? false
+                if isBoundary(index + 2) || isBoundary(index - 1), !object, !reported {
                     fillers["i mean", default: 0] += 1
                     index += 2
                     continue
@@ -91,13 +94,12 @@ struct DisfluencyCounter {
             }
             index += 1
         }
-        let joined = " " + items.compactMap { item -> String? in
+        let words = items.compactMap { item -> String? in
             if case .word(let value) = item { return value }
             return nil
-        }.joined(separator: " ") + " "
-        hedges += Lexicon.englishHedges.reduce(0) { $0 + joined.occurrences(of: " \($1) ") }
-        corrections += Lexicon.englishCorrections.filter { $0 != "i mean" }
-            .reduce(0) { $0 + joined.occurrences(of: " \($1) ") }
+        }
+        hedges += Phrases.hedges.count(words: words)
+        corrections += Phrases.corrections.count(words: words)
     }
 
     // MARK: Chinese
@@ -121,7 +123,8 @@ struct DisfluencyCounter {
             let character = characters[index]
             if character == "嗯" || character == "呃" {
                 fillers[String(character), default: 0] += 1
-            } else if character == "额", !follows(index + 1, ["外", "度", "头"]) {
+            } else if character == "额", pauseAt(index - 1) || pauseAt(index + 1) || "嗯呃".contains(characters[index - 1]) {
+                // 额 as a filler stands alone; inside a word (金额, 销售额, 额外) it is not one.
                 fillers["额", default: 0] += 1
             } else if follows(index, ["那个"]) {
                 let end = index + 2
@@ -133,7 +136,8 @@ struct DisfluencyCounter {
                 continue
             } else if follows(index, ["就是"]) {
                 let end = index + 2
-                if pauseAt(end) || (pauseAt(index - 1) && follows(end, ["说"])) {
+                let opensClause = pauseAt(index - 1) || (index > 0 && "嗯呃".contains(characters[index - 1]))
+                if pauseAt(end) || (opensClause && follows(end, ["说"])) {
                     fillers["就是", default: 0] += 1
                     index = end + (follows(end, ["说"]) ? 1 : 0)
                     continue
@@ -147,7 +151,7 @@ struct DisfluencyCounter {
             }
             index += 1
         }
-        hedges += Lexicon.chineseHedges.reduce(0) { $0 + text.occurrences(of: $1) }
-        corrections += Lexicon.chineseCorrections.reduce(0) { $0 + text.occurrences(of: $1) }
+        hedges += Phrases.hedges.count(characters: characters)
+        corrections += Phrases.corrections.count(characters: characters)
     }
 }

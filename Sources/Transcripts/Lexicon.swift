@@ -49,7 +49,7 @@ enum Lexicon {
         ("resulted in", 1.6), ("since then", 1.4), ("ever since", 1.2), ("since", 0.4), ("from then on", 1.2), ("went from", 1.3), ("went down", 1.2),
         ("went up", 1.2), ("went away", 1.2), ("dropped", 1.0), ("increased", 0.9), ("decreased", 1.0),
         ("reduced", 0.9), ("improved", 0.9), ("grew", 0.9), ("rose", 0.8), ("fell", 0.8), ("saved", 0.9),
-        ("won", 0.8), ("launched", 0.8), ("shipped", 0.8), ("delivered", 0.6), ("on time", 0.9),
+        ("won", 0.8), ("launched", 0.8), ("shipped", 0.8), ("delivered", 0.6), ("on time", 0.9), ("finished", 0.8), ("completed", 0.8), ("under budget", 1.0), ("ahead of schedule", 1.0),
         ("early", 0.4), ("succeeded", 1.0), ("successfully", 0.8), ("no longer", 1.0), ("stopped", 0.6),
         ("was promoted", 1.2), ("thanked", 1.0), 
         ("feedback", 0.5), ("placed", 0.6), ("the next", 0.6), ("later", 0.6), 
@@ -165,4 +165,97 @@ enum Lexicon {
     static let chineseHedges = ["可能", "大概", "好像", "差不多", "我觉得", "应该是", "也许", "或许", "估计"]
     static let englishCorrections = ["i mean", "sorry", "or rather", "no wait", "let me rephrase", "what i meant"]
     static let chineseCorrections = ["不对", "我是说", "应该说", "说错了", "不是不是"]
+}
+
+/// Cue phrases indexed by their first word (English) or first character (Chinese), so that scoring a unit costs
+/// one dictionary lookup per word instead of one substring search per cue.
+struct PhraseTable: Sendable {
+    private var english: [String: [(words: [String], weight: Double)]] = [:]
+    private var chinese: [Character: [(characters: [Character], weight: Double)]] = [:]
+
+    init(_ cues: Lexicon.Cues) {
+        for (cue, weight) in cues {
+            if cue.unicodeScalars.contains(where: \.isHan) {
+                let characters = Array(cue)
+                chinese[characters[0], default: []].append((characters, weight))
+            } else {
+                let words = cue.split(separator: " ").map(String.init)
+                english[words[0], default: []].append((words, weight))
+            }
+        }
+    }
+
+    init(_ phrases: [String]) {
+        self.init(phrases.map { ($0, 1.0) })
+    }
+
+    /// Sum of the weights of every cue occurrence in `words` (each distinct cue once).
+    func score(words: [String]) -> Double {
+        var seen = Set<[String]>()
+        var total = 0.0
+        for (index, word) in words.enumerated() {
+            for entry in english[word] ?? [] where index + entry.words.count <= words.count {
+                guard !seen.contains(entry.words),
+                      (1..<entry.words.count).allSatisfy({ words[index + $0] == entry.words[$0] }) else { continue }
+                seen.insert(entry.words)
+                total += entry.weight
+            }
+        }
+        return total
+    }
+
+    /// Occurrences of any cue in `words`.
+    func count(words: [String]) -> Int {
+        var total = 0
+        for (index, word) in words.enumerated() {
+            for entry in english[word] ?? [] where index + entry.words.count <= words.count {
+                if (1..<entry.words.count).allSatisfy({ words[index + $0] == entry.words[$0] }) { total += 1 }
+            }
+        }
+        return total
+    }
+
+    /// Sum of the weights of every distinct cue found in `characters` (Chinese).
+    func score(characters: [Character]) -> Double {
+        var seen = Set<[Character]>()
+        var total = 0.0
+        for (index, character) in characters.enumerated() {
+            for entry in chinese[character] ?? [] where index + entry.characters.count <= characters.count {
+                guard !seen.contains(entry.characters),
+                      (1..<entry.characters.count).allSatisfy({ characters[index + $0] == entry.characters[$0] })
+                else { continue }
+                seen.insert(entry.characters)
+                total += entry.weight
+            }
+        }
+        return total
+    }
+
+    /// Occurrences of any cue in `characters`.
+    func count(characters: [Character]) -> Int {
+        var total = 0
+        for (index, character) in characters.enumerated() {
+            for entry in chinese[character] ?? [] where index + entry.characters.count <= characters.count {
+                if (1..<entry.characters.count).allSatisfy({ characters[index + $0] == entry.characters[$0] }) { total += 1 }
+            }
+        }
+        return total
+    }
+}
+
+/// The lexicon compiled into phrase tables once per process (immutable data).
+enum Phrases {
+    static let situation = PhraseTable(Lexicon.englishSituation + Lexicon.chineseSituation)
+    static let task = PhraseTable(Lexicon.englishTask + Lexicon.chineseTask)
+    static let action = PhraseTable(Lexicon.englishAction + Lexicon.chineseAction)
+    static let result = PhraseTable(Lexicon.englishResult + Lexicon.chineseResult)
+    static let englishHypothetical = PhraseTable(Lexicon.englishHypothetical)
+    static let englishPolite = PhraseTable(Lexicon.englishHypotheticalExceptions)
+    static let chineseHypothetical = PhraseTable(Lexicon.chineseHypothetical)
+    static let chineseHypotheticalExceptions = PhraseTable(Lexicon.chineseHypotheticalExceptions)
+    static let chinesePersonalAction = PhraseTable(Lexicon.chineseAction.filter { $0.cue.hasPrefix("我") && $0.weight >= 1.2 })
+    static let englishBuzzwords = PhraseTable(Array(Lexicon.englishBuzzwords))
+    static let chineseBuzzwords = PhraseTable(Lexicon.chineseBuzzwords)
+    static let hedges = PhraseTable(Lexicon.englishHedges + Lexicon.chineseHedges)
+    static let corrections = PhraseTable(Lexicon.englishCorrections.filter { $0 != "i mean" } + Lexicon.chineseCorrections)
 }

@@ -137,8 +137,8 @@ public enum Quantities {
                 while end < characters.count, isNumeral(characters[end]) { end += 1 }
                 let digits = String(characters[(index + prefix.count)..<end])
                 if let value = ChineseNumerals.value(digits) ?? Double(digits) {
-                    let scale: Double = prefix == "百分之" ? 1 : (prefix == "千分之" ? 0.1 : 0.01)
-                    found.append(Quantity(value: value * scale, kind: .percent,
+                    let divisor: Double = prefix == "百分之" ? 1 : (prefix == "千分之" ? 10 : 100)
+                    found.append(Quantity(value: value / divisor, kind: .percent,
                                           text: String(characters[index..<end]), isTimeAdverbial: false))
                     index = end
                     continue
@@ -181,6 +181,27 @@ public enum Quantities {
                 if unit == "年", value >= 1900, value <= 2100 { kind = .year }
             } else if plain.count == 4, raw.allSatisfy(\.isASCIINumber), (1900...2100).contains(value) {
                 kind = .year
+            } else if raw.contains(where: \.isASCIINumber) {
+                // Digits in English text: the next word says what they measure.
+                let nextWords = after.lowercased().split(separator: " ").map(String.init)
+                let rest = String(characters[end..<min(characters.count, end + 24)]).lowercased()
+                    .split(whereSeparator: { !$0.isLetter }).map(String.init)
+                let previousWord = String(characters[max(0, index - 12)..<index]).lowercased()
+                    .split(whereSeparator: { !$0.isLetter }).last.map(String.init) ?? ""
+                let next = rest.first ?? nextWords.first ?? ""
+                if next.hasPrefix("percent") || next == "per" && rest.dropFirst().first == "cent" { kind = .percent }
+                else if next == "times" || next == "x" { kind = .multiple }
+                else if moneyWords.contains(next) || ["k", "million", "billion", "thousand"].contains(next) { kind = .money }
+                else if timeUnits.contains(next) {
+                    kind = .duration
+                    adverbial = englishAdverbialBefore.contains(previousWord)
+                        || rest.dropFirst().first.map { englishAdverbialAfter.contains($0) } == true
+                }
+                if kind != .count, let unit = rest.first, !after.hasPrefix("%") {
+                    found.append(Quantity(value: value, kind: kind, text: "\(raw) \(unit)", isTimeAdverbial: adverbial))
+                    index = consumed
+                    continue
+                }
             }
             found.append(Quantity(value: value, kind: kind, text: String(characters[index..<consumed]),
                                   isTimeAdverbial: adverbial))

@@ -38,19 +38,12 @@ enum StarClassifier {
     static func englishFeatures(_ text: String) -> UnitFeatures {
         var features = UnitFeatures()
         let words = englishWords(text)
-        let joined = " " + words.joined(separator: " ") + " "
-        func score(_ cues: Lexicon.Cues, _ part: StarPart) {
-            for (cue, weight) in cues where joined.contains(" \(cue) ") { features.scores[part.rawValue] += weight }
-        }
-        score(Lexicon.englishSituation, .situation)
-        score(Lexicon.englishTask, .task)
-        score(Lexicon.englishAction, .action)
-        score(Lexicon.englishResult, .result)
+        features.scores = [Phrases.situation.score(words: words), Phrases.task.score(words: words),
+                           Phrases.action.score(words: words), Phrases.result.score(words: words)]
         features.singular = words.filter { ["i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"].contains($0) }.count
         features.plural = words.filter { ["we", "we're", "we've", "we'd", "us", "our", "ourselves"].contains($0) }.count
-        let polite = Lexicon.englishHypotheticalExceptions.contains { joined.contains(" \($0) ") }
-        let modal = Lexicon.englishHypothetical.contains { joined.contains(" \($0) ") }
-        features.hypothetical = modal && !polite
+        features.hypothetical = Phrases.englishHypothetical.count(words: words) > 0
+            && Phrases.englishPolite.count(words: words) == 0
         // Grammar: subject + past verb (skipping adverbs).
         for (index, word) in words.enumerated() where ["i", "we", "he", "she", "they"].contains(word) {
             var next = index + 1
@@ -83,18 +76,16 @@ enum StarClassifier {
 
     static func chineseFeatures(_ text: String) -> UnitFeatures {
         var features = UnitFeatures()
-        func score(_ cues: Lexicon.Cues, _ part: StarPart) {
-            for (cue, weight) in cues where text.contains(cue) { features.scores[part.rawValue] += weight }
-        }
-        score(Lexicon.chineseSituation, .situation)
-        score(Lexicon.chineseTask, .task)
-        score(Lexicon.chineseAction, .action)
-        score(Lexicon.chineseResult, .result)
+        let characters = Array(text)
+        features.scores = [Phrases.situation.score(characters: characters), Phrases.task.score(characters: characters),
+                           Phrases.action.score(characters: characters), Phrases.result.score(characters: characters)]
+        // 我先…, 我主动…, 我联系…: a first-person action cue is a personal action even without 了.
+        features.personalAction = Phrases.chinesePersonalAction.count(characters: characters) > 0
         let plural = text.occurrences(of: "我们") + text.occurrences(of: "咱们")
         features.plural = plural
         features.singular = max(0, text.occurrences(of: "我") - text.occurrences(of: "我们"))
-        let exceptions = Lexicon.chineseHypotheticalExceptions.contains { text.contains($0) }
-        features.hypothetical = Lexicon.chineseHypothetical.contains { text.contains($0) } && !exceptions
+        features.hypothetical = Phrases.chineseHypothetical.count(characters: characters) > 0
+            && Phrases.chineseHypotheticalExceptions.count(characters: characters) == 0
         // Grammar: 我 + verb phrase with the perfective 了 (or experiential 过) in the same clause.
         for clause in text.split(whereSeparator: { "，,、：:".contains($0) }) {
             let clause = String(clause)

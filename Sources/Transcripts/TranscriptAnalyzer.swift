@@ -61,7 +61,7 @@ public struct TranscriptAnalyzer: Sendable {
             var labels = StarClassifier.label(features)
             let hits = units.map { matcher.hits(in: $0.normalised) }
             let hypothetical = Self.isHypothetical(features)
-            let stuffing = stuffingReasons(units: units, features: features, hits: hits, matcher: matcher)
+            let stuffing = hypothetical ? [] : stuffingReasons(units: units, features: features, hits: hits, matcher: matcher)
             if hypothetical || !stuffing.isEmpty { labels = labels.map { _ in .other } }
             let star = Self.summary(units: units, features: features, labels: labels, hypothetical: hypothetical)
             let fluency = Self.fluency(answerCues, units: units, timed: timed)
@@ -76,29 +76,38 @@ public struct TranscriptAnalyzer: Sendable {
             for (index, unit) in units.enumerated() {
                 let part = labels[index]
                 let counted = !hypothetical && stuffing.isEmpty
-                for hit in Self.deduplicated(hits[index]) {
-                    var item = Evidence(quote: String(unit.text.prefix(300)), keyword: hit.term, answer: answer,
-                                        start: unit.start, end: unit.end, part: part.name, weight: 0,
-                                        indicator: hit.indicator, implied: hit.implied ? true : nil)
-                    var dimension = evidence[hit.dimension] ?? DimensionEvidence()
-                    switch hit.scope {
+                // One evidence item per unit, dimension and scope, naming every term it holds.
+                var groups: [String: [TermHit]] = [:]
+                for hit in hits[index] { groups["\(hit.dimension)|\(hit.scope)", default: []].append(hit) }
+                for key in groups.keys.sorted() {
+                    let group = groups[key]!
+                    let first = group[0]
+                    let terms = Array(Set(group.map(\.term))).sorted()
+                    var item = Evidence(quote: String(unit.text.prefix(300)), keyword: terms.joined(separator: ", "),
+                                        answer: answer, start: unit.start, end: unit.end, part: part.name, weight: 0,
+                                        indicator: group.compactMap(\.indicator).first,
+                                        implied: group.contains(where: \.implied) ? true : nil)
+                    // Mutated in place: copying the evidence arrays per mention would be quadratic.
+                    func update(_ body: (inout DimensionEvidence) -> Void) { body(&evidence[first.dimension, default: DimensionEvidence()]) }
+                    switch first.scope {
                     case .negated:
-                        dimension.negated.append(item)
+                        update { $0.negated.append(item) }
                     case .hypothetical:
-                        dimension.hypothetical.append(item)
+                        update { $0.hypothetical.append(item) }
                     case .positive where !counted:
                         break   // a hypothetical or stuffed answer is shown by its flag, not as evidence
                     case .positive:
                         let weight = features[index].hypothetical ? 0 : part.evidenceWeight
-                        guard weight > 0 else { dimension.hypothetical.append(item); break }
+                        guard weight > 0 else { update { $0.hypothetical.append(item) }; break }
                         item.weight = weight
-                        dimension.positive.append(item)
-                        dimension.mentions += 1
-                        dimension.distinctTerms.insert(hit.term)
-                        if let indicator = hit.indicator { dimension.indicators.insert(indicator) }
-                        termWeights[hit.dimension, default: [:]][hit.term, default: []].append(weight)
+                        update {
+                            $0.positive.append(item)
+                            $0.mentions += terms.count
+                            $0.distinctTerms.formUnion(terms)
+                            $0.indicators.formUnion(group.compactMap(\.indicator))
+                        }
+                        for term in terms { termWeights[first.dimension, default: [:]][term, default: []].append(weight) }
                     }
-                    evidence[hit.dimension] = dimension
                 }
             }
         }
@@ -115,12 +124,6 @@ public struct TranscriptAnalyzer: Sendable {
         return TranscriptAnalysis(language: Language.detect(allText), englishWords: englishWords,
                                   hanCharacters: hanCharacters, wordsPerMinute: rate, evidence: evidence,
                                   answers: answers)
-    }
-
-    /// One hit per dimension and term in a unit (a term said twice in one sentence is one mention).
-    static func deduplicated(_ hits: [TermHit]) -> [TermHit] {
-        var seen = Set<String>()
-        return hits.filter { seen.insert("\($0.dimension)|\($0.term)|\($0.scope)").inserted }
     }
 
     static func size(of text: String) -> (english: Int, han: Int) {
@@ -144,15 +147,17 @@ public struct TranscriptAnalyzer: Sendable {
         let text = units.map(\.normalised).joined(separator: " ")
         let han = UnitSplitter.isHanText(text)
         var buzz = 0
-        if han {
-            buzz = Lexicon.chineseBuzzwords.reduce(0) { $0 + text.occurrences(of: $1) }
-        } else {
-            let words = " " + StarClassifier.englishWords(text).joined(separator: " ") + " "
-            buzz = Lexicon.englishBuzzwords.reduce(0) { $0 + words.occurrences(of: " \($1) ") }
+        buzz = han ? Phrases.chineseBuzzwords.count(characters: Array(text))
+                   : Phrases.englishBuzzwords.count(words: StarClassifier.englishWords(text))
+        // Model terms count towards stuffing only where no story carries them.
+        buzz += zip(hits, features).reduce(0) { total, pair in
+            pair.1.personalAction ? total : total + Set(pair.0.map(\.term)).count
         }
-        buzz += hits.reduce(0) { $0 + Set($1.map(\.term)).count }
         let fragments = text.split(whereSeparator: { ",，、;；。.!?！？".contains($0) }).count
-        let story = features.filter { $0.personalAction || $0.measured && !$0.hypothetical }.count
+        let story = features.filter {
+            !$0.hypothetical && ($0.personalAction || $0.measured || $0.scores[StarPart.situation.rawValue] >= 1
+                || $0.scores[StarPart.result.rawValue] >= 1.2)
+        }.count
         let size = han ? Double(TextNormalizer.hanCount(text)) / 2 : Double(StarClassifier.englishWords(text).count)
         if buzz >= 5, story <= 1, Double(buzz) >= 0.5 * Double(fragments) || Double(buzz) >= size / 8 {
             reasons.append(han ? "罗列能力词汇，没有具体事例（\(buzz) 个）"

@@ -109,7 +109,7 @@ import Testing
         #expect(failure(AnalysisRequest(input: "\(directory)/missing.mp4")) == "\(directory)/missing.mp4: no such file")
 
         #expect(failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), model: "astronaut"))
-            == "\(Fixtures.models)/astronaut.yaml: unknown model 'astronaut' (known: sales-manager, software-engineer)")
+            == "\(Fixtures.models)/astronaut.yaml: unknown model 'astronaut' (known: general, sales-manager, software-engineer)")
 
         let broken = "\(directory)/broken.yaml"
         Fixtures.write("id: broken\nversion: 1\ntitle: [unclosed\n", to: broken)

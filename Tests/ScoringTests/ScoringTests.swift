@@ -39,19 +39,17 @@ enum ScalarReference {
         .init(id: "b", name: "B", weight: 0.25, keywords: ["en": ["y"], "zh": ["乙"]]),
     ])
 
-    @Test func dimensionScoresSaturate() {
-        let one = CompetencyScoring.dimensionScore(EvidenceCount(distinctKeywords: 1, mentions: 1))
-        let two = CompetencyScoring.dimensionScore(EvidenceCount(distinctKeywords: 2, mentions: 2))
-        let repeated = CompetencyScoring.dimensionScore(EvidenceCount(distinctKeywords: 1, mentions: 50))
-        #expect(one == 39.3)
-        #expect(two == 63.2)
-        #expect(repeated == CompetencyScoring.dimensionScore(EvidenceCount(distinctKeywords: 1, mentions: 4)))
-        #expect(CompetencyScoring.dimensionScore(EvidenceCount(distinctKeywords: 0, mentions: 0)) == 0)
+    @Test func dimensionScoresSquashStrength() {
+        #expect(CompetencyScoring.dimensionScore(EvidenceCount(strength: 1)) == 39.3)
+        #expect(CompetencyScoring.dimensionScore(EvidenceCount(strength: 2)) == 63.2)
+        #expect(CompetencyScoring.dimensionScore(EvidenceCount(strength: 0)) == 0)
+        #expect(CompetencyScoring.dimensionScore(EvidenceCount(strength: -1)) == 0)
+        #expect(CompetencyScoring.dimensionScore(EvidenceCount(strength: 100)) == 100)
     }
 
     @Test func overallIsTheWeightedMeanAndMatchIsTheCosine() throws {
         let (scores, overall) = CompetencyScoring.score(
-            model: model, counts: ["a": EvidenceCount(distinctKeywords: 2, mentions: 2)], insufficient: nil)
+            model: model, counts: ["a": EvidenceCount(strength: 2)], insufficient: nil)
         #expect(scores == [63.2, 0])
         #expect(overall.score == 47.4)
         // cos([63.2, 0], [0.75, 0.25]) = 0.75 / √(0.625) = 0.9487

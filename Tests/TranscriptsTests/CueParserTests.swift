@@ -70,8 +70,11 @@ import Testing
         #expect(try CueParser.decodeText(Data([0xEF, 0xBB, 0xBF] + Array("WEBVTT".utf8)), file: "a") == "WEBVTT")
         let utf16 = "WEBVTT 你好".data(using: .utf16)!
         #expect(try CueParser.decodeText(utf16, file: "a") == "WEBVTT 你好")
-        let gb18030: [UInt8] = [0xC4, 0xE3, 0xBA, 0xC3]  // 你好 in GB18030
-        #expect(throws: TranscriptError.self) { try CueParser.decodeText(Data(gb18030), file: "a") }
+        let gb18030: [UInt8] = Array("WEBVTT\n\n".utf8) + [0xC4, 0xE3, 0xBA, 0xC3]  // 你好 in GB18030
+        #expect(try CueParser.decodeText(Data(gb18030), file: "a") == "WEBVTT\n\n你好")
+        // Latin-1 bytes are neither UTF-8 nor Chinese in GB18030: a clear error naming the file.
+        let latin1: [UInt8] = Array("caf".utf8) + [0xE9, 0x20, 0x61, 0x20, 0xE0, 0x20]
+        #expect(throws: TranscriptError.self) { try CueParser.decodeText(Data(latin1), file: "a") }
     }
 
     @Test func scriptInCueTextStaysText() throws {
@@ -91,7 +94,7 @@ import Testing
 
     func analyse(_ texts: [String]) -> TranscriptAnalysis {
         let cues = texts.enumerated().map { Cue(start: Double($0.offset) * 5, end: Double($0.offset) * 5 + 4, text: $0.element) }
-        return EvidenceFinder(model: model).analyze(cues, timed: true)
+        return TranscriptAnalyzer(model: model).analyze(cues, timed: true)
     }
 
     @Test func stemsMeetAcrossInflections() {
@@ -106,7 +109,7 @@ import Testing
     @Test func findsEnglishEvidenceWithQuotesAndTimes() {
         let analysis = analyse(["I debugged the service and found the root cause.", "Then I mentored two juniors."])
         let problem = analysis.evidence["problem-solving"]
-        #expect(problem?.distinctKeywords == ["debugged", "root cause"])
+        #expect(problem?.distinctTerms == ["debugged", "root cause"])
         #expect(problem?.positive.first?.quote == "I debugged the service and found the root cause.")
         #expect(problem?.positive.first?.start == 0)
         #expect(analysis.evidence["leadership"]?.positive.first?.start == 5)
@@ -127,7 +130,7 @@ import Testing
 
     @Test func findsChineseEvidenceAndNegation() {
         let analysis = analyse(["我带领团队排查了问题的根因。", "我从来没有带领过团队，但是我排查过线上问题。"])
-        #expect(analysis.evidence["problem-solving"]?.distinctKeywords == ["排查", "根因"])
+        #expect(analysis.evidence["problem-solving"]?.distinctTerms == ["排查", "根因"])
         #expect(analysis.evidence["problem-solving"]?.positive.count == 2)
         #expect(analysis.evidence["leadership"]?.positive.count == 1)
         #expect(analysis.evidence["leadership"]?.negated.count == 1)

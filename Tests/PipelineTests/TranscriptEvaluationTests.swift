@@ -1,0 +1,50 @@
+import DebriefModel
+import Foundation
+import Pipeline
+import TestSupport
+import Testing
+
+/// Transcript analysis measured on labelled answers: our own set (Tests/Data/star-own, 48 answers written before
+/// the classifier) and the shared dev set. The floors are the figures measured when this was written, less a small
+/// margin; the targets that are not yet met are stated beside them.
+@Suite struct TranscriptEvaluationTests {
+    func summary(_ directory: String) throws -> TranscriptEvaluation.Summary {
+        let model = try ModelCatalog(directory: Fixtures.models).model("general")
+        return try TranscriptEvaluation(directory: directory, model: model).run()
+    }
+
+    @Test func ownLabelledSet() throws {
+        let result = try summary(Fixtures.root + "/Tests/Data/star-own")
+        #expect(result.cases.count == 48)
+        // Targets: F1 ≥ 0.85 for S, A, R; ≥ 0.75 for T.
+        #expect(result.counts("situation").f1! >= 0.85)
+        #expect(result.counts("task").f1! >= 0.80)
+        #expect(result.counts("action").f1! >= 0.88)
+        #expect(result.counts("result").f1! >= 0.85)
+        // Target 0.90; measured 0.80.
+        #expect(result.counts("resultQuantified").f1! >= 0.75)
+        // Targets: caught ≥ 90 %, false flags ≤ 5 %.
+        for flag in ["hypothetical", "keywordStuffed"] {
+            #expect(result.counts(flag).recall! >= 0.9)
+            #expect(result.counts(flag).falseFlagRate! <= 0.05)
+        }
+        // Target precision ≥ 0.80 (met), recall ≥ 0.60 (measured 0.47).
+        #expect(result.competencyCounts().precision! >= 0.80)
+        #expect(result.competencyCounts().recall! >= 0.42)
+        #expect(result.deniedButCounted() == 0)
+        #expect(result.fillerCounts().f1! >= 0.9)
+    }
+
+    @Test func sharedDevSet() throws {
+        let directory = Fixtures.sharedData + "/star-dev"
+        try #require(FileManager.default.fileExists(atPath: directory + "/labels.jsonl"))
+        let result = try summary(directory)
+        #expect(result.cases.count == 16)
+        #expect(result.counts("situation").f1! >= 0.85)
+        #expect(result.counts("action").f1! >= 0.85)
+        #expect(result.counts("result").f1! >= 0.85)
+        #expect(result.counts("task").f1! >= 0.75)
+        #expect(result.deniedButCounted() == 0)
+        #expect(result.fillerCounts().f1! >= 0.9)
+    }
+}
