@@ -383,7 +383,7 @@ public struct StarSummary: Sendable, Codable, Equatable {
 public struct FluencySummary: Sendable, Codable, Equatable {
     /// Filler tokens (um, uh, like, you know, I mean; 嗯, 呃, 那个, 就是, 然后 in filler position).
     public var fillers: Int
-    /// Fillers per 100 words (English) or per 100 characters (Chinese).
+    /// Fillers per 100 words (Chinese words as segmented by ICU's dictionary word breaker).
     public var fillersPer100: Double?
     /// Each filler as said, with how often.
     public var fillerCounts: [String: Int]

@@ -64,7 +64,7 @@ public struct TranscriptAnalyzer: Sendable {
             let stuffing = hypothetical ? [] : stuffingReasons(units: units, features: features, hits: hits, matcher: matcher)
             if hypothetical || !stuffing.isEmpty { labels = labels.map { _ in .other } }
             let star = Self.summary(units: units, features: features, labels: labels, hypothetical: hypothetical)
-            let fluency = Self.fluency(answerCues, units: units, timed: timed)
+            let fluency = Self.fluency(answerCues, timed: timed, chinese: chinese)
             let size = Self.size(of: text)
             englishWords += size.english
             hanCharacters += size.han
@@ -228,13 +228,14 @@ public struct TranscriptAnalyzer: Sendable {
                            iCount: singular, weCount: plural, score: score)
     }
 
-    static func fluency(_ cues: [Cue], units: [Unit], timed: Bool) -> FluencySummary {
+    static func fluency(_ cues: [Cue], timed: Bool, chinese: ChineseText) -> FluencySummary {
         var counter = DisfluencyCounter()
         for cue in cues { counter.count(TextNormalizer.normalize(cue.text)) }
         let text = cues.map(\.text).joined(separator: " ")
         let size = size(of: text)
         let han = size.han * 2 > size.english
-        let base = han ? size.han : size.english
+        // Fillers per 100 words in both languages: Chinese words from ICU's dictionary segmentation.
+        let base = han ? chinese.words(text).filter(\.isWord).count : size.english
         var wordsPerMinute: Double?
         var charactersPerMinute: Double?
         var gaps: [Double] = []
