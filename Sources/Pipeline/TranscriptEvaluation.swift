@@ -97,21 +97,21 @@ public struct TranscriptEvaluation {
 
         /// Competency evidence over (answer, competency) pairs.
         public func competencyCounts(language: String? = nil) -> Counts {
-            var counts = Counts()
-            for item in subset(language) {
-                counts.truePositives += item.foundAsserted.intersection(item.expectedAsserted).count
-                counts.falsePositives += item.foundAsserted.subtracting(item.expectedAsserted).count
-                counts.falseNegatives += item.expectedAsserted.subtracting(item.foundAsserted).count
-            }
-            return counts
+            setCounts(found: \.foundAsserted, expected: \.expectedAsserted, language: language)
         }
 
+        /// Denied competencies found as denied, over (answer, competency) pairs.
         public func negationCounts(language: String? = nil) -> Counts {
+            setCounts(found: \.foundNegated, expected: \.expectedNegated, language: language)
+        }
+
+        private func setCounts(found: KeyPath<Case, Set<String>>, expected: KeyPath<Case, Set<String>>,
+                               language: String?) -> Counts {
             var counts = Counts()
             for item in subset(language) {
-                counts.truePositives += item.foundNegated.intersection(item.expectedNegated).count
-                counts.falsePositives += item.foundNegated.subtracting(item.expectedNegated).count
-                counts.falseNegatives += item.expectedNegated.subtracting(item.foundNegated).count
+                counts.truePositives += item[keyPath: found].intersection(item[keyPath: expected]).count
+                counts.falsePositives += item[keyPath: found].subtracting(item[keyPath: expected]).count
+                counts.falseNegatives += item[keyPath: expected].subtracting(item[keyPath: found]).count
             }
             return counts
         }
