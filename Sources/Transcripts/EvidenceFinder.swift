@@ -11,7 +11,6 @@ public struct DimensionEvidence: Sendable, Equatable {
     public var strength = 0.0
     /// Distinct terms (and patterns) found in positive scope.
     public var distinctTerms: Set<String> = []
-    public var mentions = 0
     /// Behavioural indicators shown.
     public var indicators: Set<String> = []
 
@@ -67,8 +66,6 @@ struct TermMatcher {
     private var chineseByFirstCharacter: [Character: [ChineseTerm]] = [:]
     private var englishPatterns: [Pattern] = []
     private var chinesePatterns: [Pattern] = []
-    /// Every term's normalised form, for stuffing density.
-    private(set) var allEnglishStems: Set<String> = []
 
     static let englishNegators: Set<String> = [
         "not", "no", "never", "without", "didn't", "don't", "doesn't", "haven't", "hasn't", "hadn't", "wasn't",
@@ -101,7 +98,6 @@ struct TermMatcher {
                         guard let first = stems.first else { continue }
                         englishByFirstStem[first, default: []].append(
                             EnglishTerm(dimension: dimension.id, term: term, indicator: indicator, stems: stems))
-                        allEnglishStems.formUnion(stems)
                     }
                 }
             }

@@ -114,6 +114,10 @@ struct DisfluencyCounter {
         func pauseAt(_ index: Int) -> Bool {
             index < 0 || index >= characters.count || Self.chinesePause.contains(characters[index])
         }
+        /// A word at `index` opens a clause: after a pause, the start, or another filler (嗯那个…).
+        func opensClause(_ index: Int) -> Bool {
+            pauseAt(index - 1) || Lexicon.chineseFillers.contains(characters[index - 1])
+        }
         func follows(_ index: Int, _ words: [String]) -> Bool {
             let rest = String(characters[min(index, characters.count)...].prefix(4))
             return words.contains { rest.hasPrefix($0) }
@@ -121,23 +125,21 @@ struct DisfluencyCounter {
         var index = 0
         while index < characters.count {
             let character = characters[index]
-            if character == "嗯" || character == "呃" {
+            if Lexicon.chineseFillers.contains(character) {
                 fillers[String(character), default: 0] += 1
-            } else if character == "额", pauseAt(index - 1) || pauseAt(index + 1) || "嗯呃".contains(characters[index - 1]) {
+            } else if character == "额", opensClause(index) || pauseAt(index + 1) {
                 // 额 as a filler stands alone; inside a word (金额, 销售额, 额外) it is not one.
                 fillers["额", default: 0] += 1
             } else if follows(index, ["那个"]) {
                 let end = index + 2
-                let opensClause = pauseAt(index - 1) || (index > 0 && "嗯呃".contains(characters[index - 1]))
-                if pauseAt(end) || (opensClause && follows(end, Self.functionWords)) {
+                if pauseAt(end) || (opensClause(index) && follows(end, Self.functionWords)) {
                     fillers["那个", default: 0] += 1
                 }
                 index = end
                 continue
             } else if follows(index, ["就是"]) {
                 let end = index + 2
-                let opensClause = pauseAt(index - 1) || (index > 0 && "嗯呃".contains(characters[index - 1]))
-                if pauseAt(end) || (opensClause && follows(end, ["说"])) {
+                if pauseAt(end) || (opensClause(index) && follows(end, ["说"])) {
                     fillers["就是", default: 0] += 1
                     index = end + (follows(end, ["说"]) ? 1 : 0)
                     continue

@@ -157,7 +157,8 @@ enum Lexicon {
     // MARK: Fluency
 
     static let englishFillers: Set<String> = ["um", "uh", "er", "erm", "uhm", "umm", "uhh", "hmm", "mm", "ah"]
-    static let chineseFillers = ["嗯", "呃", "额"]
+    /// Always fillers in Chinese; 额 is one only standing alone (see `DisfluencyCounter`).
+    static let chineseFillers: Set<Character> = ["嗯", "呃"]
     static let englishHedges = [
         "i think", "i guess", "maybe", "probably", "sort of", "kind of", "perhaps", "i suppose", "more or less",
         "i believe", "possibly",

@@ -183,12 +183,11 @@ public enum Quantities {
                 kind = .year
             } else if raw.contains(where: \.isASCIINumber) {
                 // Digits in English text: the next word says what they measure.
-                let nextWords = after.lowercased().split(separator: " ").map(String.init)
                 let rest = String(characters[end..<min(characters.count, end + 24)]).lowercased()
                     .split(whereSeparator: { !$0.isLetter }).map(String.init)
                 let previousWord = String(characters[max(0, index - 12)..<index]).lowercased()
                     .split(whereSeparator: { !$0.isLetter }).last.map(String.init) ?? ""
-                let next = rest.first ?? nextWords.first ?? ""
+                let next = rest.first ?? ""
                 if next.hasPrefix("percent") || next == "per" && rest.dropFirst().first == "cent" { kind = .percent }
                 else if next == "times" || next == "x" { kind = .multiple }
                 else if moneyWords.contains(next) || ["k", "million", "billion", "thousand"].contains(next) { kind = .money }
@@ -222,7 +221,7 @@ public enum Quantities {
             var value: Double?
             if parts.count == 2, let tens = englishWords[parts[0]], let ones = englishWords[parts[1]], tens >= 20, ones < 10 {
                 value = tens + ones
-            } else if let number = englishWords[word], !englishMultiples.contains(word) || word == "twice" || word.hasSuffix("ed") || word == "double" {
+            } else if let number = englishWords[word] {
                 value = number
             }
             guard let value else { index += 1; continue }

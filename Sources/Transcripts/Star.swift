@@ -65,13 +65,7 @@ enum StarClassifier {
                 features.scores[StarPart.situation.rawValue] += 0.4
             }
         }
-        features.quantities = Quantities.find(in: text)
-        if features.measured { features.scores[StarPart.result.rawValue] += 0.8 }
-        if features.hypothetical {
-            features.scores[StarPart.action.rawValue] -= 1.0
-            features.scores[StarPart.result.rawValue] -= 0.5
-        }
-        return features
+        return withNumbersAndFraming(features, text)
     }
 
     static func chineseFeatures(_ text: String) -> UnitFeatures {
@@ -106,6 +100,13 @@ enum StarClassifier {
                 features.scores[StarPart.situation.rawValue] += 0.5
             }
         }
+        return withNumbersAndFraming(features, text)
+    }
+
+    /// What both languages add last: numbers that measure something point to a result; a hypothetical frame
+    /// ("I would…", 我会…) takes weight from action and result.
+    private static func withNumbersAndFraming(_ features: UnitFeatures, _ text: String) -> UnitFeatures {
+        var features = features
         features.quantities = Quantities.find(in: text)
         if features.measured { features.scores[StarPart.result.rawValue] += 0.8 }
         if features.hypothetical {

@@ -76,27 +76,7 @@ public struct Token: Sendable, Equatable {
     public var stem: String
 }
 
-/// Splits text into sentences and clauses at sentence punctuation (both scripts).
+/// Sentence punctuation of both scripts.
 enum Sentences {
     static let terminators: Set<Character> = [".", "!", "?", "。", "！", "？", "；", ";", "…"]
-
-    static func split(_ text: String) -> [String] {
-        var sentences: [String] = []
-        var current = ""
-        let characters = Array(text)
-        for (i, character) in characters.enumerated() {
-            current.append(character)
-            // A full stop between digits ("2.5") does not end a sentence.
-            if character == ".", i > 0, i + 1 < characters.count,
-               characters[i - 1].isNumber, characters[i + 1].isNumber { continue }
-            if terminators.contains(character) {
-                let sentence = current.trimmingWhitespace
-                if !sentence.isEmpty { sentences.append(sentence) }
-                current = ""
-            }
-        }
-        let rest = current.trimmingWhitespace
-        if !rest.isEmpty { sentences.append(rest) }
-        return sentences
-    }
 }

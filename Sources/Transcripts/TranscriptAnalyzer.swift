@@ -61,11 +61,11 @@ public struct TranscriptAnalyzer: Sendable {
             var labels = StarClassifier.label(features)
             let hits = units.map { matcher.hits(in: $0.normalised) }
             let hypothetical = Self.isHypothetical(features)
-            let stuffing = hypothetical ? [] : stuffingReasons(units: units, features: features, hits: hits, matcher: matcher)
+            let stuffing = hypothetical ? [] : stuffingReasons(units: units, features: features, hits: hits)
             if hypothetical || !stuffing.isEmpty { labels = labels.map { _ in .other } }
             let star = Self.summary(units: units, features: features, labels: labels, hypothetical: hypothetical)
-            let fluency = Self.fluency(answerCues, timed: timed, chinese: chinese)
             let size = Self.size(of: text)
+            let fluency = Self.fluency(answerCues, size: size, timed: timed, chinese: chinese)
             englishWords += size.english
             hanCharacters += size.han
             answers[answer] = AnswerAnalysis(
@@ -102,7 +102,6 @@ public struct TranscriptAnalyzer: Sendable {
                         item.weight = weight
                         update {
                             $0.positive.append(item)
-                            $0.mentions += terms.count
                             $0.distinctTerms.formUnion(terms)
                             $0.indicators.formUnion(group.compactMap(\.indicator))
                         }
@@ -142,7 +141,7 @@ public struct TranscriptAnalyzer: Sendable {
     }
 
     /// Why an answer is keyword stuffing: dense skill terms with no story, or text copied from the job description.
-    func stuffingReasons(units: [Unit], features: [UnitFeatures], hits: [[TermHit]], matcher: TermMatcher) -> [String] {
+    func stuffingReasons(units: [Unit], features: [UnitFeatures], hits: [[TermHit]]) -> [String] {
         var reasons: [String] = []
         let text = units.map(\.normalised).joined(separator: " ")
         let han = UnitSplitter.isHanText(text)
@@ -228,11 +227,11 @@ public struct TranscriptAnalyzer: Sendable {
                            iCount: singular, weCount: plural, score: score)
     }
 
-    static func fluency(_ cues: [Cue], timed: Bool, chinese: ChineseText) -> FluencySummary {
+    static func fluency(_ cues: [Cue], size: (english: Int, han: Int), timed: Bool, chinese: ChineseText)
+        -> FluencySummary {
         var counter = DisfluencyCounter()
         for cue in cues { counter.count(TextNormalizer.normalize(cue.text)) }
         let text = cues.map(\.text).joined(separator: " ")
-        let size = size(of: text)
         let han = size.han * 2 > size.english
         // Fillers per 100 words in both languages: Chinese words from ICU's dictionary segmentation.
         let base = han ? chinese.words(text).filter(\.isWord).count : size.english

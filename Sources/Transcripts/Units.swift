@@ -18,8 +18,6 @@ struct UnitSplitter {
     static let pauseSeconds = 0.5
     static let englishConnectives: Set<String> = ["so", "then", "but", "because", "after", "afterwards", "eventually",
                                                   "finally", "which", "and"]
-    static let chineseConnectives = ["然后", "所以", "后来", "最后", "结果", "于是", "但是", "不过", "当时", "因为",
-                                     "接着", "之后"]
 
     let chinese: ChineseText
 
@@ -117,7 +115,6 @@ struct UnitSplitter {
             index += 1
         }
         cut(at: characters.count, closes: false)
-        // Chinese connectives at the start of a run-on clause also begin a unit.
         return pieces
     }
 }
