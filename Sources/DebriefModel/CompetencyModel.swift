@@ -15,6 +15,16 @@ public struct CompetencyModel: Sendable, Codable, Equatable {
     public var descriptionZh: String?
     /// Score thresholds, highest first. The first level whose `min` the overall score reaches is the candidate's.
     public var levels: [Level]
+    /// Salary bands by overall score, highest first (none: no band is reported).
+    public var salaryBands: [SalaryBand] = []
+    /// AI/HR blend weights and the discrepancy flag (default AI 40 %, HR 60 %, flag above 20 points).
+    public var blend: ScoreBlend = .standard
+    /// Voice and camera descriptors may carry weight in scores only when this is true (default false: they are
+    /// reported, never weighed).
+    public var deliveryOptIn = false
+    /// Norms of features measured on this job's candidates, overriding the layout's defaults (versioned with the
+    /// model: change them, bump `version`).
+    public var norms: [String: FeatureNorm] = [:]
 
     public struct Dimension: Sendable, Codable, Equatable {
         public var id: String
@@ -33,6 +43,12 @@ public struct CompetencyModel: Sendable, Codable, Equatable {
         public var indicators: [Indicator]
         /// Score levels of this competency, highest first (优秀/良好/一般/不合格 by default).
         public var levels: [DimensionLevel]
+        /// More feature columns this competency's score uses, with their weights (`star.result: 0.3`). The
+        /// competency's own evidence column (`content.<id>`) has weight 1 unless given here.
+        public var uses: [String: Double] = [:]
+        /// The ideal candidate's score on this competency (0–100) for the match percentage; by default the ideal
+        /// profile has the shape of the weights.
+        public var target: Double?
 
         public init(id: String, name: String, nameZh: String? = nil, weight: Double, keywords: [String: [String]],
                     synonyms: [String: [String]] = [:], patterns: [String: [String]] = [:],
@@ -286,7 +302,16 @@ extension CompetencyModel {
                                        "must be ordered by strictly decreasing min and end with min 0")
                 }
             }
-            dimensions.append(Dimension(
+            let uses = try reader.optionalNumberMap(map, "uses", path: path)
+            var target: Double?
+            if map["target"] != nil {
+                let value = try reader.double(map, "target", path: path)
+                guard value.isFinite, (0...100).contains(value) else {
+                    throw reader.error(.invalidValue, map["target"], "\(path).target", "must be within 0…100, found \(value)")
+                }
+                target = value
+            }
+            var dimension = Dimension(
                 id: dimensionID,
                 name: try reader.string(map, "name", path: path),
                 nameZh: try reader.optionalString(map, "nameZh", path: path),
@@ -295,7 +320,10 @@ extension CompetencyModel {
                 synonyms: synonyms,
                 patterns: patterns,
                 indicators: indicators,
-                levels: dimensionLevels))
+                levels: dimensionLevels)
+            dimension.uses = uses.mapValues(\.value)
+            dimension.target = target
+            dimensions.append(dimension)
         }
         let weightSum = dimensions.reduce(0) { $0 + $1.weight }
         guard abs(weightSum - 1) <= 0.001 else {
@@ -330,7 +358,93 @@ extension CompetencyModel {
                                     dimensions: dimensions, levels: levels)
         model.description = try reader.optionalString(top, "description")
         model.descriptionZh = try reader.optionalString(top, "descriptionZh")
+        try readScoringSettings(into: &model, top: top, reader: reader, dimensionNodes: dimensionNodes)
         return model
+    }
+}
+
+extension CompetencyModel {
+    /// Reads `deliveryOptIn`, `blend`, `salaryBands`, `norms` and checks every dimension's `uses`.
+    fileprivate static func readScoringSettings(into model: inout CompetencyModel, top: Node.Mapping,
+                                                reader: NodeReader, dimensionNodes: [Node]) throws(ModelError) {
+        model.deliveryOptIn = try reader.optionalBool(top, "deliveryOptIn") ?? false
+        let dimensionIDs = Set(model.dimensions.map(\.id))
+        func check(_ feature: String, _ node: Node, _ key: String) throws(ModelError) {
+            guard let group = FeatureGroupName.group(of: feature) else {
+                throw reader.error(.invalidValue, node, key, "'\(feature)' is not a feature (content.<competency>, "
+                    + "star.*, fluency.*, prosody.*, visual.*)")
+            }
+            if group == FeatureGroupName.content, !dimensionIDs.contains(String(feature.dropFirst(group.count + 1))) {
+                throw reader.error(.invalidValue, node, key, "'\(feature)' names no dimension of this model")
+            }
+        }
+        for (index, node) in dimensionNodes.enumerated() {
+            let path = "dimensions[\(index)]"
+            let map = try reader.mapping(node, key: path)
+            for (feature, entry) in try reader.optionalNumberMap(map, "uses", path: path) {
+                let key = "\(path).uses.\(feature)"
+                try check(feature, entry.node, key)
+                if let group = FeatureGroupName.group(of: feature), FeatureGroupName.delivery.contains(group),
+                   entry.value != 0, !model.deliveryOptIn {
+                    throw reader.error(.invalidValue, entry.node, key, "voice and camera descriptors carry no weight "
+                        + "unless the model says 'deliveryOptIn: true' (and has a lawful reason to)")
+                }
+                guard abs(entry.value) <= 5 else {
+                    throw reader.error(.invalidValue, entry.node, key, "must be within -5…5, found \(entry.value)")
+                }
+            }
+        }
+        if top["norms"] != nil {
+            for (name, _) in try reader.mapping(top, "norms") {
+                let feature = name.string ?? ""
+                let key = "norms.\(feature)"
+                try check(feature, name, key)
+                let entry = try reader.mapping(try reader.mapping(top, "norms"), feature, path: "norms")
+                let median = try reader.double(entry, "median", path: key)
+                let mad = try reader.double(entry, "mad", path: key)
+                guard median.isFinite, mad.isFinite, mad > 0 else {
+                    throw reader.error(.invalidValue, name, key, "median must be finite and mad positive")
+                }
+                model.norms[feature] = FeatureNorm(median: median, mad: mad)
+            }
+        }
+        if top["blend"] != nil {
+            let map = try reader.mapping(top, "blend")
+            let ai = try reader.double(map, "ai", path: "blend")
+            guard (0...1).contains(ai) else {
+                throw reader.error(.invalidValue, map["ai"], "blend.ai", "must be within 0…1, found \(ai)")
+            }
+            var blend = ScoreBlend(ai: ai)
+            if map["flagPoints"] != nil {
+                blend.flagPoints = try reader.double(map, "flagPoints", path: "blend")
+                guard blend.flagPoints > 0, blend.flagPoints <= 100 else {
+                    throw reader.error(.invalidValue, map["flagPoints"], "blend.flagPoints", "must be within (0, 100]")
+                }
+            }
+            model.blend = blend
+        }
+        if let nodes = try reader.optionalSequence(top, "salaryBands") {
+            model.salaryBands = try nodes.enumerated().map { (index, node) throws(ModelError) -> SalaryBand in
+                let path = "salaryBands[\(index)]"
+                let map = try reader.mapping(node, key: path)
+                let min = try reader.double(map, "min", path: path)
+                guard (0...100).contains(min) else {
+                    throw reader.error(.invalidValue, map["min"], "\(path).min", "must be within 0…100, found \(min)")
+                }
+                return SalaryBand(id: try reader.identifier(map, "id", path: path),
+                                  name: try reader.string(map, "name", path: path),
+                                  nameZh: try reader.optionalString(map, "nameZh", path: path), min: min)
+            }
+            guard zip(model.salaryBands, model.salaryBands.dropFirst()).allSatisfy({ $0.min > $1.min }) else {
+                throw reader.error(.invalidValue, top["salaryBands"], "salaryBands",
+                                   "must be ordered by strictly decreasing min")
+            }
+        }
+    }
+
+    /// The salary band an overall score reaches, or nil (below every band, or the model has none).
+    public func salaryBand(for score: Double) -> SalaryBand? {
+        salaryBands.first { score >= $0.min }
     }
 }
 
@@ -465,6 +579,30 @@ struct NodeReader {
         let node = try required(map, key, path: path)
         guard let items = node.sequence else { throw error(.wrongType, node, full(key, path), "expected a list") }
         return Array(items)
+    }
+
+    /// `key: {name: number, ...}`; empty when the key is absent. Each value comes with the node of its name.
+    func optionalNumberMap(_ map: Node.Mapping, _ key: String, path: String) throws(ModelError)
+        -> [String: (value: Double, node: Node)] {
+        guard map[key] != nil else { return [:] }
+        var result: [String: (value: Double, node: Node)] = [:]
+        for (name, _) in try mapping(map, key, path: path) {
+            guard let text = name.string, !text.isEmpty else {
+                throw error(.wrongType, name, "\(path).\(key)", "expected feature names as keys")
+            }
+            let value = try double(try mapping(map, key, path: path), text, path: "\(path).\(key)")
+            guard value.isFinite else {
+                throw error(.invalidValue, name, "\(path).\(key).\(text)", "must be a finite number")
+            }
+            result[text] = (value, name)
+        }
+        return result
+    }
+
+    func optionalBool(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> Bool? {
+        guard let node = map[key] else { return nil }
+        guard let value = node.bool else { throw error(.wrongType, node, full(key, path), "expected true or false") }
+        return value
     }
 
     func optionalSequence(_ map: Node.Mapping, _ key: String, path: String? = nil) throws(ModelError) -> [Node]? {

@@ -463,6 +463,8 @@ public struct CompetencyScore: Sendable, Codable, Equatable {
     public var levelZh: String?
     /// Behavioural indicators of the model shown by the evidence.
     public var indicatorsShown: [String]?
+    /// How the score is made: per feature its share of the score in points (they sum to the score), largest first.
+    public var contributions: [Contribution]?
 
     public init(id: String, name: String, nameZh: String?, weight: Double, score: Double?,
                 insufficientEvidence: String?, evidence: [Evidence], negatedEvidence: [Evidence]) {
@@ -477,6 +479,32 @@ public struct CompetencyScore: Sendable, Codable, Equatable {
     }
 }
 
+/// One feature's part in a competency score.
+public struct Contribution: Sendable, Codable, Equatable {
+    /// Feature id (`content.teamwork`, `star.result`) and its label.
+    public var feature: String
+    public var label: String
+    public var labelZh: String
+    /// The measured value (nil when missing: it then counts as typical) and its normalised value.
+    public var value: Double?
+    public var z: Double
+    /// The model's weight of this feature in this competency.
+    public var weight: Double
+    /// Points of the 0–100 score owed to this feature (negative when it pulls the score down).
+    public var points: Double
+
+    public init(feature: String, label: String, labelZh: String, value: Double?, z: Double, weight: Double,
+                points: Double) {
+        self.feature = feature
+        self.label = label
+        self.labelZh = labelZh
+        self.value = value
+        self.z = z
+        self.weight = weight
+        self.points = points
+    }
+}
+
 public struct Overall: Sendable, Codable, Equatable {
     public var score: Double?
     /// Cosine similarity of the competency profile to the job's ideal profile, in percent.
@@ -487,6 +515,13 @@ public struct Overall: Sendable, Codable, Equatable {
     public var recommendationZh: String?
     /// How many competencies the overall score rests on.
     public var dimensionsScored: Int
+    /// Share of the candidates stored for this job (at scoring time) with a lower overall score, in percent
+    /// ("超过了60%的候选人"), and how many candidates that was; nil when there were none to compare with.
+    public var percentile: Double?
+    public var percentilePopulation: Int?
+    /// The model's salary band for this score (nil when the model defines none, or below every band).
+    public var salaryBand: String?
+    public var salaryBandZh: String?
 
     public init(score: Double?, matchPercent: Double?, level: String, levelZh: String, recommendation: String,
                 recommendationZh: String? = nil, dimensionsScored: Int) {

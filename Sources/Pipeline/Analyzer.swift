@@ -81,6 +81,7 @@ public struct Analyzer: Sendable {
         }
         let metadata = try loadMetadata(besides: input)
         let model = try resolveModel(request, metadata: metadata)
+        let compiled = try ReportScoring.compile(model)
         let fileExtension = (input as NSString).pathExtension
         let transcriptOnly = TranscriptFormat(fileExtension: fileExtension) != nil
 
@@ -150,25 +151,6 @@ public struct Analyzer: Sendable {
                 + "'\(detected.rawValue)'")
         }
 
-        let counts = (analysis?.evidence ?? [:]).mapValues { EvidenceCount(strength: $0.strength) }
-        let (scores, overall) = CompetencyScoring.score(model: model, counts: counts, insufficient: insufficient)
-        let competencies = zip(model.dimensions, scores).map { dimension, score in
-            let evidence = analysis?.evidence[dimension.id]
-            var competency = CompetencyScore(id: dimension.id, name: dimension.name, nameZh: dimension.nameZh,
-                                             weight: dimension.weight, score: score,
-                                             insufficientEvidence: score == nil ? insufficient : nil,
-                                             evidence: evidence?.positive ?? [],
-                                             negatedEvidence: evidence?.negated ?? [])
-            competency.hypotheticalEvidence = evidence?.hypothetical ?? []
-            if let score {
-                let level = dimension.level(for: score)
-                competency.level = level.name
-                competency.levelZh = level.nameZh
-            }
-            competency.indicatorsShown = dimension.indicators.map(\.id).filter { evidence?.indicators.contains($0) ?? false }
-            return competency
-        }
-
         let cues = parsed?.cues ?? []
         let duration = facts?.durationSeconds ?? prosody?.analysedSeconds ?? cues.map(\.end).max()
         var answers: [Answer] = []
@@ -195,6 +177,8 @@ public struct Analyzer: Sendable {
             answer.attach(analysis?.answers[0])
             answers.append(answer)
         }
+        let (competencies, overall) = ReportScoring.score(compiled, analysis: analysis, answers: answers,
+                                                          prosody: prosody, visual: visual, insufficient: insufficient)
         let hashed: String
         do { hashed = try sha256(ofFile: input) } catch let error as AnalysisError { throw error } catch {
             throw AnalysisError(code: .input, message: "\(input): cannot read the file (\(error))")

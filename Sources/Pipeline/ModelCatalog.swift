@@ -1,5 +1,6 @@
 import DebriefModel
 import Foundation
+import Scoring
 
 /// The competency models of a directory (`Models/`), one YAML file per job, named `<id>.yaml`.
 public struct ModelCatalog: Sendable {
@@ -33,6 +34,9 @@ public struct ModelCatalog: Sendable {
         guard stem == model.id else {
             throw ModelError(code: .invalidValue, file: path, line: 1, key: "id",
                              reason: "is '\(model.id)' but the file is named '\(stem)': they must match")
+        }
+        do { _ = try CompiledModel(model) } catch {
+            throw ModelError(code: .invalidValue, file: path, reason: error.reason)
         }
         return model
     }
