@@ -6,6 +6,10 @@ public struct RecordingMetadata: Sendable, Codable, Equatable {
     public var source: String?
     /// The interview's question timeline: each answer's span in the recording.
     public var questions: [Question]
+    /// The candidate's résumé: inline text, or a .txt/.md file (relative to the metadata file), for the two-way
+    /// check of claimed and shown skills (双向校验).
+    public var resume: String?
+    public var resumeFile: String?
 
     public struct Question: Sendable, Codable, Equatable {
         public var id: String
@@ -55,6 +59,8 @@ extension RecordingMetadata {
         }
         var metadata = RecordingMetadata(candidate: try text("candidate"), model: try text("model"),
                                          source: try text("source"))
+        metadata.resume = try text("resume")
+        metadata.resumeFile = try text("resumeFile")
         if let language = try text("language") {
             guard let parsed = Language(rawValue: language.lowercased()), parsed == .en || parsed == .zh else {
                 throw ModelError(code: .invalidValue, file: file, line: map["language"]?.mark?.line, key: "language",

@@ -19,6 +19,12 @@ public struct Report: Sendable, Codable, Equatable {
     public var competencies: [CompetencyScore]
     public var overall: Overall
     public var warnings: [String]
+    /// The résumé's text as read (from the metadata), and the two-way check of its claims against the interview.
+    public var resume: String?
+    public var resumeCheck: [ResumeFinding]?
+    /// 1 for the analysis; each re-score (`debrief rescore`, a changed model) adds one. The stored history keeps
+    /// the earlier revisions.
+    public var revision: Int?
 
     public init(schemaVersion: Int = Report.currentSchemaVersion, pipelineVersion: String, recording: Recording,
                 model: ModelRef, candidate: String?, prosody: ProsodySummary?, visual: VisualSummary?,
@@ -476,6 +482,37 @@ public struct CompetencyScore: Sendable, Codable, Equatable {
         self.insufficientEvidence = insufficientEvidence
         self.evidence = evidence
         self.negatedEvidence = negatedEvidence
+    }
+}
+
+/// One competency of the two-way résumé check (双向校验).
+public struct ResumeFinding: Sendable, Codable, Equatable {
+    public enum Status: String, Sendable, Codable {
+        /// The résumé claims it; the interview gave no asserted evidence.
+        case claimedNotEvidenced = "claimed-not-evidenced"
+        /// The interview shows it; the résumé does not mention it.
+        case evidencedNotClaimed = "evidenced-not-claimed"
+        /// Both.
+        case consistent
+    }
+
+    public var competency: String
+    public var name: String
+    public var nameZh: String?
+    public var status: Status
+    /// The résumé lines that claim it (empty when not claimed).
+    public var resumeLines: [String]
+    /// The interview's strongest evidence (empty when none).
+    public var interviewEvidence: [Evidence]
+
+    public init(competency: String, name: String, nameZh: String?, status: Status, resumeLines: [String],
+                interviewEvidence: [Evidence]) {
+        self.competency = competency
+        self.name = name
+        self.nameZh = nameZh
+        self.status = status
+        self.resumeLines = resumeLines
+        self.interviewEvidence = interviewEvidence
     }
 }
 

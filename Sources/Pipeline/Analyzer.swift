@@ -7,7 +7,7 @@ import Transcripts
 import Vision
 
 /// Version of the analysis pipeline, stamped into every report. Bump when any analysis changes its numbers.
-public let pipelineVersion = "0.2.0"
+public let pipelineVersion = "0.3.0"
 
 /// Media extensions Debrief takes as recordings (anything else FFmpeg reads works through `analyze` too).
 public let recordingExtensions: Set<String> = ["mp4", "mov", "m4v", "webm", "mkv", "m4a", "mp3", "wav", "ogg", "opus",
@@ -132,14 +132,11 @@ public struct Analyzer: Sendable {
             return questions.firstIndex { $0.start <= middle && middle <= $0.end } ?? 0
         }
         let analysis = parsed.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
-        var insufficient: String?
+        let insufficient = ReportScoring.insufficiency(analysis)
         if parsed == nil {
-            insufficient = "no transcript"
             warnings.append("no transcript: content not analysed (add NAME.vtt/.srt/.txt beside the recording, "
                 + "or a subtitle track)")
         } else if let analysis, analysis.wordCount < CompetencyScoring.minimumWords {
-            insufficient = "the transcript has only \(analysis.wordCount) words "
-                + "(at least \(CompetencyScoring.minimumWords) are needed)"
             warnings.append("transcript too short to score: \(analysis.wordCount) words")
         }
         if let parsed, !parsed.timed {
@@ -179,12 +176,21 @@ public struct Analyzer: Sendable {
         }
         let (competencies, overall) = ReportScoring.score(compiled, analysis: analysis, answers: answers,
                                                           prosody: prosody, visual: visual, insufficient: insufficient)
+        let resume = readResume(metadata, warnings: &warnings)
+        var resumeCheck: [ResumeFinding]?
+        if let resume {
+            if let analysis {
+                resumeCheck = ResumeCheck.compare(resume: resume, model: model, interview: analysis.evidence)
+            } else {
+                warnings.append("a résumé was given, but there is no transcript to check its claims against")
+            }
+        }
         let hashed: String
         do { hashed = try sha256(ofFile: input) } catch let error as AnalysisError { throw error } catch {
             throw AnalysisError(code: .input, message: "\(input): cannot read the file (\(error))")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? NSNumber)?.int64Value ?? 0
-        return Report(
+        var report = Report(
             pipelineVersion: pipelineVersion,
             recording: Report.Recording(file: (input as NSString).lastPathComponent, sha256: hashed,
                                         sizeBytes: facts?.sizeBytes ?? size, durationSeconds: duration,
@@ -204,6 +210,9 @@ public struct Analyzer: Sendable {
             competencies: competencies,
             overall: overall,
             warnings: warnings)
+        report.resume = resume.map { String($0.prefix(ResumeCheck.maximumCharacters)) }
+        report.resumeCheck = resumeCheck
+        return report
     }
 
     // MARK: - Steps
@@ -329,11 +338,44 @@ public struct Analyzer: Sendable {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw AnalysisError(code: .metadata, message: "\(candidate): metadata is not UTF-8 text")
             }
-            do { return try RecordingMetadata.parse(text: text, file: candidate) } catch {
+            do {
+                var metadata = try RecordingMetadata.parse(text: text, file: candidate)
+                if let file = metadata.resumeFile, !file.hasPrefix("/") {
+                    metadata.resumeFile = ((candidate as NSString).deletingLastPathComponent as NSString)
+                        .appendingPathComponent(file)
+                }
+                return metadata
+            } catch {
                 throw AnalysisError(code: .metadata, message: error.description)
             }
         }
         return nil
+    }
+
+    /// The résumé of the metadata (inline, or a .txt/.md file up to 1 MB); a problem with it is a warning, never a
+    /// failed analysis.
+    private func readResume(_ metadata: RecordingMetadata?, warnings: inout [String]) -> String? {
+        if let inline = metadata?.resume, !inline.trimmingWhitespace.isEmpty { return inline }
+        guard let path = metadata?.resumeFile else { return nil }
+        let name = (path as NSString).lastPathComponent
+        guard ["txt", "md"].contains((path as NSString).pathExtension.lowercased()) else {
+            warnings.append("résumé \(name): only .txt and .md résumés are read; not checked")
+            return nil
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        guard let size else {
+            warnings.append("résumé \(name): no such file; not checked")
+            return nil
+        }
+        guard size <= 1_000_000, let data = FileManager.default.contents(atPath: path) else {
+            warnings.append("résumé \(name): larger than 1 MB or unreadable; not checked")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            warnings.append("résumé \(name): not UTF-8 text; not checked")
+            return nil
+        }
+        return text
     }
 
     /// `--model`, else the metadata's model, else the inbox folder's name when it names a model, else the default.

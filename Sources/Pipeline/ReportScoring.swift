@@ -13,13 +13,12 @@ enum ReportScoring {
 
     /// - Parameter insufficient: why content cannot be scored (no transcript, too short), or nil.
     static func score(_ compiled: CompiledModel, analysis: TranscriptAnalysis?, answers: [Answer],
-                      prosody: ProsodySummary?, visual: VisualSummary?, insufficient: String?)
-        -> (competencies: [CompetencyScore], overall: Overall) {
+                      prosody: ProsodySummary?, visual: VisualSummary?, insufficient: String?,
+                      precomputed: CandidateScore? = nil) -> (competencies: [CompetencyScore], overall: Overall) {
         let model = compiled.model
-        let strengths = (analysis?.evidence ?? [:]).mapValues(\.strength)
-        let features = FeatureVector.make(layout: compiled.layout, strengths: strengths, answers: answers,
-                                          prosody: prosody, visual: visual)
-        let scored = CompetencyScoring.score(compiled, features: features, insufficient: insufficient)
+        let features = features(compiled, analysis: analysis, answers: answers, prosody: prosody, visual: visual)
+        let scored = CompetencyScoring.score(compiled, features: features, insufficient: insufficient,
+                                             precomputed: precomputed)
         let competencies = model.dimensions.enumerated().map { index, dimension in
             let score = scored.scores[index]
             let evidence = analysis?.evidence[dimension.id]
@@ -39,5 +38,33 @@ enum ReportScoring {
             return competency
         }
         return (competencies, scored.overall)
+    }
+
+    static func features(_ compiled: CompiledModel, analysis: TranscriptAnalysis?, answers: [Answer],
+                         prosody: ProsodySummary?, visual: VisualSummary?) -> [Float] {
+        FeatureVector.make(layout: compiled.layout, strengths: (analysis?.evidence ?? [:]).mapValues(\.strength),
+                           answers: answers, prosody: prosody, visual: visual)
+    }
+
+    /// Why content cannot be scored, or nil.
+    static func insufficiency(_ analysis: TranscriptAnalysis?) -> String? {
+        guard let analysis else { return "no transcript" }
+        guard analysis.wordCount >= CompetencyScoring.minimumWords else {
+            return "the transcript has only \(analysis.wordCount) words "
+                + "(at least \(CompetencyScoring.minimumWords) are needed)"
+        }
+        return nil
+    }
+}
+
+extension Report {
+    /// The report with its percentile among `population` (the overall scores of the other candidates stored for the
+    /// same job model): the share with a lower score, and how many candidates that was.
+    public func placed(among population: [Double]) -> Report {
+        var report = self
+        guard let score = overall.score else { return report }
+        report.overall.percentile = CompetencyScoring.percentile(of: score, among: population)
+        report.overall.percentilePopulation = population.isEmpty ? nil : population.count
+        return report
     }
 }

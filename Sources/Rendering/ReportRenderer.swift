@@ -68,6 +68,16 @@ public struct ReportRenderer: Sendable {
             + " &nbsp; \(t("match", "匹配度")) \(fixed(overall.matchPercent))%</p>"
         let nextStep = language == .zh ? (overall.recommendationZh ?? overall.recommendation) : overall.recommendation
         html += "<p><strong>\(t("Next step", "下一步")):</strong> \(e(nextStep))</p>"
+        var placing: [String] = []
+        if let percentile = overall.percentile, let population = overall.percentilePopulation {
+            placing.append(language == .zh
+                ? "超过了\(fixed(percentile, 0))%的候选人（同岗位\(population)人）"
+                : "Scored higher than \(fixed(percentile, 0)) % of the \(population) other candidate(s) for this job")
+        }
+        if let band = language == .zh ? (overall.salaryBandZh ?? overall.salaryBand) : overall.salaryBand {
+            placing.append("\(t("Salary band", "薪资档位")): \(e(band))")
+        }
+        if !placing.isEmpty { html += "<p>\(placing.joined(separator: " · "))</p>" }
         html += "<p class=\"muted\">\(t("Content scores rest on", "内容评分依据")) \(overall.dimensionsScored) "
             + "\(t("competencies. Voice and picture descriptors carry no weight.", "项能力；语音与画面描述不计入评分。"))</p></section>"
 
@@ -88,6 +98,13 @@ public struct ReportRenderer: Sendable {
             } else {
                 html += "<span class=\"muted\">\(t("not scored", "未评分")): \(e(competency.insufficientEvidence ?? ""))</span>"
             }
+            if let contributions = competency.contributions?.filter({ $0.points != 0 }), !contributions.isEmpty {
+                let parts = contributions.prefix(3).map { part in
+                    let label = language == .zh ? part.labelZh : part.label
+                    return "\(e(label)) \(part.points >= 0 ? "+" : "−")\(fixed(abs(part.points)))"
+                }
+                html += "<br><span class=\"muted\">\(t("made of", "构成")): \(parts.joined(separator: ", "))</span>"
+            }
             html += "</td><td>"
             for item in competency.evidence {
                 html += "<blockquote>“\(e(item.quote))” <span class=\"muted\">[\(e(item.keyword))] "
@@ -104,6 +121,7 @@ public struct ReportRenderer: Sendable {
         }
         html += "</table></section>"
 
+        html += resumeSection(report)
         html += answersSection(report)
         html += "<section><h2>\(t("Delivery descriptors (not scored)", "表达描述（不计分）"))</h2><table>"
         if let p = report.prosody {
@@ -196,6 +214,31 @@ public struct ReportRenderer: Sendable {
 
     /// A table row; `value` and `note` are already-escaped markup.
     /// "S T A R" with a dash for each part the answer lacks.
+    /// The two-way résumé check: claims without interview evidence first, then skills the résumé does not claim.
+    private func resumeSection(_ report: Report) -> String {
+        guard let findings = report.resumeCheck, !findings.isEmpty else { return "" }
+        let e = HTML.escape
+        var html = "<section><h2>\(t("Résumé check", "简历双向校验"))</h2><table><tr><th>\(t("Competency", "能力"))</th>"
+            + "<th>\(t("Finding", "结论"))</th><th>\(t("Résumé", "简历"))</th><th>\(t("Interview", "面试"))</th></tr>"
+        let order: [ResumeFinding.Status] = [.claimedNotEvidenced, .evidencedNotClaimed, .consistent]
+        for finding in findings.sorted(by: { order.firstIndex(of: $0.status)! < order.firstIndex(of: $1.status)! }) {
+            let status: String
+            switch finding.status {
+            case .claimedNotEvidenced: status = t("claimed, not shown in the interview", "简历有、面试未体现")
+            case .evidencedNotClaimed: status = t("shown, not claimed on the résumé", "面试体现、简历未写")
+            case .consistent: status = t("consistent", "一致")
+            }
+            let name = language == .zh ? (finding.nameZh ?? finding.name) : finding.name
+            let lines = finding.resumeLines.map { "“\(e($0))”" }.joined(separator: "<br>")
+            let quotes = finding.interviewEvidence.map {
+                "“\(e($0.quote))” <span class=\"muted\">\(clock($0.start))</span>"
+            }.joined(separator: "<br>")
+            html += "<tr><td>\(e(name))</td><td\(finding.status == .consistent ? "" : " class=\"warn\"")>\(status)</td>"
+                + "<td>\(lines.isEmpty ? "—" : lines)</td><td>\(quotes.isEmpty ? t("no evidence", "无证据") : quotes)</td></tr>"
+        }
+        return html + "</table></section>"
+    }
+
     private func starMarks(_ star: StarSummary) -> String {
         [(star.situation, "S"), (star.task, "T"), (star.action, "A"), (star.result, "R")]
             .map { $0.0.present ? $0.1 : "–" }.joined(separator: " ")

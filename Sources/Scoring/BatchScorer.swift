@@ -87,7 +87,8 @@ public struct BatchResult: Sendable, Equatable {
     public var overall: [Float]
     /// Cosine to the job's ideal profile, 0–1.
     public var match: [Float]
-    /// Share of the candidates (of this batch) whose overall score is lower by at least 0.1 point, in percent.
+    /// Share of the other candidates of this batch whose overall score is lower by at least 0.1 point, in percent
+    /// ("超过了60%的候选人"); 0 for a batch of one.
     public var percentile: [Float]
     /// Level index per job (0 = the model's highest level).
     public var level: [UInt8]
@@ -162,7 +163,7 @@ public enum BatchScorer {
         for j in 0..<jobCount {
             var running: UInt32 = 0
             for b in 0..<bins {
-                below[j * bins + b] = Float(Double(running) * 100 / Double(candidates))
+                below[j * bins + b] = Float(Double(running) * 100 / Double(max(1, candidates - 1)))
                 for stripe in 0..<stripes { running &+= histograms[(stripe * jobCount + j) * bins + b] }
             }
             if top > 0 {

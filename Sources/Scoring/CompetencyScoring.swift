@@ -8,6 +8,12 @@ public struct CandidateScore: Sendable, Equatable {
     public var overall: Float
     /// Cosine to the ideal profile (0–1); 0 when every score is 0.
     public var match: Float
+
+    public init(dimensionScores: [Float], overall: Float, match: Float) {
+        self.dimensionScores = dimensionScores
+        self.overall = overall
+        self.match = match
+    }
 }
 
 extension CompiledModel {
@@ -64,7 +70,9 @@ public enum CompetencyScoring {
     ///   - features: the candidate's feature vector in `compiled.layout`.
     ///   - insufficient: when set, content cannot be scored (no transcript, too short): every score is nil with
     ///     this reason and the overall rests on no dimension.
-    public static func score(_ compiled: CompiledModel, features: [Float], insufficient: String?) -> Scored {
+    ///   - precomputed: the candidate's scores when a batch run already computed them (`BatchScorer`).
+    public static func score(_ compiled: CompiledModel, features: [Float], insufficient: String?,
+                             precomputed: CandidateScore? = nil) -> Scored {
         let model = compiled.model
         if let insufficient {
             return Scored(
@@ -76,7 +84,7 @@ public enum CompetencyScoring {
                                  recommendationZh: "未对内容评分（\(insufficient)）。请提供文字稿或复看录像。",
                                  dimensionsScored: 0))
         }
-        let result = compiled.score(features)
+        let result = precomputed ?? compiled.score(features)
         let scores = result.dimensionScores.map { rounded(Double($0), 1) }
         let contributions = result.dimensionScores.enumerated().map { d, score in
             compiled.explain(features, dimension: d, score: score).map { contribution in

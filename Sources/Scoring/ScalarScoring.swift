@@ -47,7 +47,7 @@ public enum ScalarScoring {
                 let middle = (low + high) / 2
                 if bins[middle] < bin { low = middle + 1 } else { high = middle }
             }
-            return Float(Double(low) * 100 / Double(scores.count))
+            return Float(Double(low) * 100 / Double(max(1, scores.count - 1)))
         }
     }
 

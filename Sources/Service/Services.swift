@@ -104,7 +104,10 @@ public struct WorkerPool: Service {
             do throws(AnalysisError) { return .success(try analyzer.analyze(request)) } catch { return .failure(error) }
         }
         switch outcome {
-        case .success(let report):
+        case .success(let analysed):
+            let population = try await store.population(modelID: analysed.model.id,
+                                                        excludingRecording: analysed.recording.sha256)
+            let report = analysed.placed(among: population)
             let id = try await store.complete(job: job.id, report: report, now: Date())
             logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
         case .failure(let error):

@@ -66,6 +66,7 @@ public struct ReportSummary: Sendable, Equatable, Codable {
     public var overall: Overall
     public var warnings: Int
     public var createdAt: Date
+    public var sha256: String?
 
     public init(id: ReportID, jobID: JobID?, file: String, candidate: String?, modelID: String, modelVersion: Int,
                 overall: Overall, warnings: Int, createdAt: Date) {
@@ -84,7 +85,11 @@ public struct ReportSummary: Sendable, Equatable, Codable {
         self.init(id: id, jobID: jobID, file: report.recording.file, candidate: report.candidate,
                   modelID: report.model.id, modelVersion: report.model.version, overall: report.overall,
                   warnings: report.warnings.count, createdAt: createdAt)
+        self.sha256 = report.recording.sha256
     }
+
+    /// The recording's content hash when known, else the file name: one candidate per recording.
+    public var recordingKey: String { sha256 ?? file }
 }
 
 /// Why a store operation failed.
@@ -128,6 +133,12 @@ public protocol DebriefStore: Sendable {
     func reportSummaries(limit: Int) async throws -> [ReportSummary]
     /// The stored report JSON, byte for byte as written.
     func reportJSON(_ id: ReportID) async throws -> Data?
+    /// Every stored report of a job model (any model version), oldest first.
+    func reportSummaries(modelID: String) async throws -> [ReportSummary]
+    /// Replaces a report by a new revision (a re-score), keeping the previous JSON in the report's history.
+    func revise(report id: ReportID, with report: Report, now: Date) async throws
+    /// Previous revisions of a report, oldest first.
+    func reportHistory(_ id: ReportID) async throws -> [Data]
 }
 
 extension DebriefStore {
@@ -135,12 +146,21 @@ extension DebriefStore {
         guard let data = try await reportJSON(id) else { return nil }
         return try ReportCoding.decode(data)
     }
+
+    /// Overall scores of the candidates stored for a job model (one per recording: its latest report), the
+    /// population percentiles are taken against. Reports without a score (insufficient evidence) are left out.
+    public func population(modelID: String, excludingRecording key: String? = nil) async throws -> [Double] {
+        var latest: [String: ReportSummary] = [:]
+        for summary in try await reportSummaries(modelID: modelID) { latest[summary.recordingKey] = summary }
+        return latest.values.filter { $0.recordingKey != key }.compactMap(\.overall.score)
+    }
 }
 
 /// An in-memory store for tests and one-shot runs.
 public actor MemoryStore: DebriefStore {
     private var jobsByID: [JobID: Job] = [:]
     private var reports: [ReportID: (summary: ReportSummary, json: Data)] = [:]
+    private var history: [ReportID: [Data]] = [:]
     private var nextJob: JobID = 1
     private var nextReport: ReportID = 1
 
@@ -204,4 +224,17 @@ public actor MemoryStore: DebriefStore {
     }
 
     public func reportJSON(_ id: ReportID) -> Data? { reports[id]?.json }
+
+    public func reportSummaries(modelID: String) -> [ReportSummary] {
+        reports.values.map(\.summary).filter { $0.modelID == modelID }.sorted { $0.id < $1.id }
+    }
+
+    public func revise(report id: ReportID, with report: Report, now: Date) throws {
+        guard let old = reports[id] else { throw StoreError(code: .notFound, reason: "report \(id) not found") }
+        history[id, default: []].append(old.json)
+        reports[id] = (ReportSummary(id: id, jobID: old.summary.jobID, report: report, createdAt: old.summary.createdAt),
+                       try ReportCoding.encode(report))
+    }
+
+    public func reportHistory(_ id: ReportID) -> [Data] { history[id] ?? [] }
 }

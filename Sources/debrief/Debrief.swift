@@ -17,7 +17,7 @@ struct Debrief: AsyncParsableCommand {
         commandName: "debrief",
         abstract: "Analyses recorded interviews against a job's competency model.",
         version: pipelineVersion,
-        subcommands: [Analyze.self, Serve.self, Models.self, Eval.self, Bench.self])
+        subcommands: [Analyze.self, Serve.self, Models.self, Eval.self, Rescore.self, Shortlist.self, Bench.self])
 }
 
 /// Where competency models live: `--models DIR`, else `$DEBRIEF_MODELS`, else `./Models`.

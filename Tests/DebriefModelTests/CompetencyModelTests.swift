@@ -69,6 +69,47 @@ import Testing
             == "m.yaml:1: id: must use only lowercase letters, digits, '-' and '_', found 'Demo Model'")
     }
 
+    @Test func scoringSettingsAreReadAndChecked() throws {
+        let settings = valid.replacingOccurrences(of: "keywords: { en: [beta], zh: [乙] }", with: """
+            keywords: { en: [beta], zh: [乙] }
+                uses: { star.result: 0.3, content.a: 0.2 }
+                target: 70
+            salaryBands:
+              - { id: p6, name: P6, min: 75 }
+              - { id: p5, name: P5, nameZh: 五级, min: 50 }
+            blend: { ai: 0.3, flagPoints: 15 }
+            norms:
+              fluency.wordsPerMinute: { median: 150, mad: 20 }
+            """)
+        let model = try CompetencyModel.parse(yaml: settings, file: "m.yaml")
+        #expect(model.dimensions[1].uses == ["star.result": 0.3, "content.a": 0.2])
+        #expect(model.dimensions[1].target == 70)
+        #expect(model.salaryBand(for: 60)?.id == "p5")
+        #expect(model.salaryBand(for: 10) == nil)
+        #expect(model.blend == ScoreBlend(ai: 0.3, flagPoints: 15))
+        #expect(model.norms["fluency.wordsPerMinute"] == FeatureNorm(median: 150, mad: 20))
+        #expect(model.deliveryOptIn == false)
+
+        #expect(error(settings.replacingOccurrences(of: "star.result: 0.3", with: "prosody.speechRate: 0.3"))?
+            .description == "m.yaml:13: dimensions[1].uses.prosody.speechRate: voice and camera descriptors carry "
+            + "no weight unless the model says 'deliveryOptIn: true' (and has a lawful reason to)")
+        #expect(error(settings.replacingOccurrences(of: "star.result", with: "mood.happy"))?.description
+            == "m.yaml:13: dimensions[1].uses.mood.happy: 'mood.happy' is not a feature (content.<competency>, "
+            + "star.*, fluency.*, prosody.*, visual.*)")
+        #expect(error(settings.replacingOccurrences(of: "content.a", with: "content.zzz"))?.description
+            == "m.yaml:13: dimensions[1].uses.content.zzz: 'content.zzz' names no dimension of this model")
+        #expect(error(settings.replacingOccurrences(of: "mad: 20", with: "mad: 0"))?.description
+            == "m.yaml:20: norms.fluency.wordsPerMinute: median must be finite and mad positive")
+        #expect(error(settings.replacingOccurrences(of: "min: 50", with: "min: 80"))?.description
+            == "m.yaml:16: salaryBands: must be ordered by strictly decreasing min")
+        #expect(error(settings.replacingOccurrences(of: "ai: 0.3", with: "ai: 1.3"))?.description
+            == "m.yaml:18: blend.ai: must be within 0…1, found 1.3")
+        let optedIn = try CompetencyModel.parse(
+            yaml: settings.replacingOccurrences(of: "star.result: 0.3", with: "prosody.speechRate: 0.3")
+                + "\ndeliveryOptIn: true\n", file: "m.yaml")
+        #expect(optedIn.deliveryOptIn && optedIn.dimensions[1].uses["prosody.speechRate"] == 0.3)
+    }
+
     @Test func emptyFileIsAnError() {
         #expect(error("")?.description == "m.yaml: the file is empty")
     }

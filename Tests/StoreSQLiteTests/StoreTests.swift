@@ -55,6 +55,19 @@ enum StoreContract {
         #expect(try await store.claimNext(worker: "w1", now: now)?.attempts == 2)
         #expect(try await store.jobs(limit: 10).count == 3)
         await #expect(throws: StoreError.self) { try await store.fail(job: 4242, reason: "x", now: now) }
+
+        // Re-scoring: a new revision replaces the report; the old JSON stays in its history.
+        #expect(try await store.reportSummaries(modelID: "m").map(\.id) == [reportID])
+        #expect(try await store.reportSummaries(modelID: "other").isEmpty)
+        #expect(try await store.population(modelID: "m") == [72.5])
+        #expect(try await store.population(modelID: "m", excludingRecording: sampleReport().recording.sha256).isEmpty)
+        var revised = sampleReport(score: 80)
+        revised.revision = 2
+        try await store.revise(report: reportID, with: revised, now: now)
+        #expect(try await store.report(reportID) == revised)
+        #expect(try await store.reportSummaries(modelID: "m").first?.overall.score == 80)
+        #expect(try await store.reportHistory(reportID) == [try ReportCoding.encode(sampleReport())])
+        await #expect(throws: StoreError.self) { try await store.revise(report: 4242, with: revised, now: now) }
     }
 
     /// Many claimers at once: every job is claimed exactly once.
