@@ -68,7 +68,7 @@ public struct ScoringWorkload: Sendable {
     /// over the first candidates of the workload. Returns a checksum so the work cannot be optimised away.
     public func matrixStage(candidates count: Int, jobSet: JobSet) -> Float {
         let rows = BatchScorer.blockRows
-        guard let group = jobSet.groups.first else { return 0 }
+        guard let group = jobSet.groups.first, candidates >= rows, count >= rows else { return 0 }
         let z = UnsafeMutablePointer<Float>.allocate(capacity: rows * features)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: rows * group.columns)
         defer {

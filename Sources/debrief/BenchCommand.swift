@@ -58,13 +58,14 @@ struct Bench: AsyncParsableCommand {
                 seconds { _ = ScalarScoring.run(features: values, candidates: subset, jobs: workload.jobs, top: top) }
             }
             // The matrix stage and the FMA peak, both on one core.
-            let matrixRows = min(max(candidates, BatchScorer.blockRows), 200_000) / BatchScorer.blockRows
-                * BatchScorer.blockRows
+            // The probe reuses the workload's rows (it needs at least one block of them).
+            let matrixRows = candidates < BatchScorer.blockRows ? 0
+                : min(candidates, 200_000) / BatchScorer.blockRows * BatchScorer.blockRows
             var checksum: Float = 0
             let matrixSeconds = seconds { checksum += workload.matrixStage(candidates: matrixRows, jobSet: jobSet) }
             let burst = 50_000_000
             let peakSeconds = seconds { checksum += ScoringKernels.fmaPeakProbe(iterations: burst, seed: Float(jobs)) }
-            let matrixGflops = workload.matrixFlops(candidates: matrixRows) / matrixSeconds / 1e9
+            let matrixGflops = matrixRows > 0 ? workload.matrixFlops(candidates: matrixRows) / matrixSeconds / 1e9 : 0
             let peakGflops = Double(burst) * ScoringKernels.fmaPeakProbeFlopsPerIteration / peakSeconds / 1e9
 
             let rate = { (count: Int, seconds: Double) in seconds > 0 ? Double(count) / seconds : 0 }

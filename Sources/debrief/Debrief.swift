@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Pipeline
 import Rendering
+import Scoring
 import Service
 import Store
 import StoreSQLite
@@ -18,6 +19,32 @@ struct Debrief: AsyncParsableCommand {
         abstract: "Analyses recorded interviews against a job's competency model.",
         version: pipelineVersion,
         subcommands: [Analyze.self, Serve.self, Models.self, Eval.self, Rescore.self, Shortlist.self, Bench.self])
+
+    /// Refuses to start on a CPU that lacks what the scoring core was built for (x86-64-v3 by default), with the
+    /// way out, instead of dying on an illegal instruction later.
+    static func main() async {
+        let required = ScoringKernels.requiredCPUFlags
+        if !required.isEmpty, let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {
+            let flags = Set(flagsLine.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "\t" }).map(String.init))
+            let missing = required.filter { !flags.contains($0) }
+            if !missing.isEmpty {
+                printError("this build of debrief needs a CPU with \(missing.joined(separator: " and ").uppercased()) "
+                    + "(x86-64-v3); rebuild with DEBRIEF_PORTABLE=1 (see README, \"CPU\")")
+                Foundation.exit(3)
+            }
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Where competency models live: `--models DIR`, else `$DEBRIEF_MODELS`, else `./Models`.
