@@ -136,8 +136,8 @@ public struct Analyzer: Sendable {
         if parsed == nil {
             warnings.append("no transcript: content not analysed (add NAME.vtt/.srt/.txt beside the recording, "
                 + "or a subtitle track)")
-        } else if let analysis, analysis.wordCount < CompetencyScoring.minimumWords {
-            warnings.append("transcript too short to score: \(analysis.wordCount) words")
+        } else if let insufficient {
+            warnings.append("transcript too short to score: \(insufficient)")
         }
         if let parsed, !parsed.timed {
             warnings.append("the transcript has no timestamps: rates per minute and evidence times are not available")

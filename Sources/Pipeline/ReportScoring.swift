@@ -49,9 +49,11 @@ enum ReportScoring {
     /// Why content cannot be scored, or nil.
     static func insufficiency(_ analysis: TranscriptAnalysis?) -> String? {
         guard let analysis else { return "no transcript" }
-        guard analysis.wordCount >= CompetencyScoring.minimumWords else {
-            return "the transcript has only \(analysis.wordCount) words "
-                + "(at least \(CompetencyScoring.minimumWords) are needed)"
+        let words = CompetencyScoring.scorableWords(englishWords: analysis.englishWords,
+                                                    hanCharacters: analysis.hanCharacters)
+        guard words >= CompetencyScoring.minimumWords else {
+            return "the transcript has only \(words) words, about \(max(1, words * 2 / 5)) seconds of speech "
+                + "(at least \(CompetencyScoring.minimumWords) words are needed to score content)"
         }
         return nil
     }

@@ -56,8 +56,14 @@ extension CompiledModel {
 /// Dimension scores, overall, match and level come from the SIMD core (`BatchScorer`, a batch of one); levels and
 /// salary bands from the model's thresholds. Voice and picture descriptors weigh only in a model that opts in.
 public enum CompetencyScoring {
-    /// Minimum words of transcript before content is scored at all.
-    public static let minimumWords = 20
+    /// Minimum words of transcript before content is scored at all: about 20–25 seconds of speech. A Chinese
+    /// character counts as 2/3 of a word (Chinese is spoken at about 1.5 characters per English word's time).
+    public static let minimumWords = 50
+
+    /// Words of a transcript for `minimumWords`.
+    public static func scorableWords(englishWords: Int, hanCharacters: Int) -> Int {
+        englishWords + hanCharacters * 2 / 3
+    }
 
     public struct Scored: Sendable {
         /// Per dimension (model order): the score rounded to 0.1, or nil when content could not be scored.

@@ -164,8 +164,15 @@ import Testing
         Fixtures.write("I debugged it.\n", to: short)
         let tooShort = try analyzer.analyze(AnalysisRequest(input: short))
         #expect(tooShort.overall.score == nil)
-        #expect(tooShort.warnings == [
-            "transcript too short to score: 3 words",
+        // A 20-second answer (about 45 words) is not enough either.
+        Fixtures.write(String(repeating: "I debugged the slow query and fixed the index. ", count: 5), to: short)
+        let twentySeconds = try analyzer.analyze(AnalysisRequest(input: short))
+        #expect(twentySeconds.overall.score == nil && twentySeconds.overall.dimensionsScored == 0)
+        #expect(twentySeconds.competencies.allSatisfy { $0.score == nil && $0.insufficientEvidence != nil })
+        Fixtures.write("I debugged it.\n", to: short)
+        #expect(try analyzer.analyze(AnalysisRequest(input: short)).warnings == [
+            "transcript too short to score: the transcript has only 3 words, about 1 seconds of speech "
+                + "(at least 50 words are needed to score content)",
             "the transcript has no timestamps: rates per minute and evidence times are not available",
         ])
     }
