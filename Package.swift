@@ -59,9 +59,11 @@ let package = Package(
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
         .target(name: "Transcripts", dependencies: ["DebriefModel", "CICU"], swiftSettings: optimisedInDebug),
         .target(name: "Scoring", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug + vectorISA),
+        // Speech recognition client (OpenAI-compatible API) and the temporary audio it sends: an edge.
+        .target(name: "ASR", dependencies: ["DebriefModel", "Transcripts"]),
         // Composition of one recording's analysis.
         .target(name: "Pipeline", dependencies: [
-            "DebriefModel", "MediaDecoding", "Prosody", "Vision", "Transcripts", "Scoring",
+            "DebriefModel", "MediaDecoding", "Prosody", "Vision", "Transcripts", "Scoring", "ASR",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Report → HTML / text, escaping by default (pure).
@@ -81,7 +83,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "debrief", dependencies: [
-            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "DebriefModel", "Rendering", "Vision", "Scoring",
+            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "DebriefModel", "Rendering", "Vision", "Scoring", "ASR",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),

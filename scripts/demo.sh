@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The embedded speech recogniser (a virtual environment in ./.asr): recordings without a transcript get one.
+scripts/asr-setup.sh || echo "demo: speech recognition not installed; recordings without a transcript get no content scores"
 echo "demo: building debrief (first build takes a few minutes)"
 swift build --product debrief 2>&1 | grep -E "error|warning: unre|Compiling debrief|Build" || true
 bin=$(swift build --product debrief --show-bin-path)/debrief
@@ -13,6 +15,8 @@ mkdir -p inbox
 # model in their metadata; the English interview uses the default model (software-engineer).
 cp -n Media/interview-en.mp4 Media/interview-zh.mkv Media/interview-zh.yaml \
       Media/phone-screen-en.m4a Media/phone-screen-en.vtt Media/phone-screen-en.json inbox/ 2>/dev/null || true
+# The phone screen once more without its transcript: the recogniser transcribes it.
+cp -n Media/phone-screen-en.m4a inbox/voicemail-en.m4a 2>/dev/null || true
 port="${DEBRIEF_PORT:-8080}"
 echo "demo: samples are in ./inbox; reports will appear at http://127.0.0.1:${port}/ (JSON: /api/v1/reports)"
 exec "$bin" serve --inbox inbox --data debrief-data --port "$port"

@@ -37,11 +37,30 @@ public struct Cue: Sendable, Codable, Equatable {
     public var start: Double
     public var end: Double
     public var text: String
+    /// Word timings (and the recogniser's confidence) when the transcript has them: a JSON transcript with word
+    /// timestamps, or speech recognition.
+    public var words: [TimedWord]?
 
-    public init(start: Double, end: Double, text: String) {
+    public init(start: Double, end: Double, text: String, words: [TimedWord]? = nil) {
         self.start = start
         self.end = end
         self.text = text
+        self.words = words
+    }
+}
+
+/// One word with its time in the recording and, from a recogniser, its probability (0–1).
+public struct TimedWord: Sendable, Codable, Equatable {
+    public var text: String
+    public var start: Double
+    public var end: Double
+    public var probability: Double?
+
+    public init(text: String, start: Double, end: Double, probability: Double? = nil) {
+        self.text = text
+        self.start = start
+        self.end = end
+        self.probability = probability
     }
 }
 
@@ -51,6 +70,8 @@ public enum TranscriptSource: String, Sendable, Codable {
     case subtitleStream = "subtitle-stream"
     case argument
     case transcriptOnly = "transcript-only"
+    /// Transcribed by a speech recogniser (`transcript.recognizer` says which).
+    case asr
     case none
 }
 

@@ -274,6 +274,11 @@ public struct TranscriptSummary: Sendable, Codable, Equatable {
     /// Words per minute over the span from the first to the last cue (Chinese counts characters as words).
     public var wordsPerMinute: Double?
     public var cues: [Cue]
+    /// For `source == asr`: the recogniser (name and engine), the share of words it was unsure of (probability
+    /// below 0.5), and the stretches of three or more such words in a row.
+    public var recognizer: String?
+    public var lowConfidenceShare: Double?
+    public var lowConfidence: [TimeSpan]?
 
     public init(source: TranscriptSource, file: String?, language: Language, wordCount: Int,
                 wordsPerMinute: Double?, cues: [Cue]) {
@@ -283,6 +288,17 @@ public struct TranscriptSummary: Sendable, Codable, Equatable {
         self.wordCount = wordCount
         self.wordsPerMinute = wordsPerMinute
         self.cues = cues
+    }
+}
+
+/// A stretch of the recording, in seconds.
+public struct TimeSpan: Sendable, Codable, Equatable {
+    public var start: Double
+    public var end: Double
+
+    public init(start: Double, end: Double) {
+        self.start = start
+        self.end = end
     }
 }
 

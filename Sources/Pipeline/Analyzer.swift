@@ -1,5 +1,6 @@
 import DebriefModel
 import Foundation
+import ASR
 import MediaDecoding
 import Prosody
 import Scoring
@@ -20,10 +21,40 @@ public struct AnalysisOptions: Sendable {
     public var tracks = false
     /// Video frames sampled per second.
     public var frameRate: Double = 2
+    /// Speech recognition for recordings that come without a transcript.
+    public var asr = SpeechRecognition()
 
-    public init(tracks: Bool = false, frameRate: Double = 2) {
+    public init(tracks: Bool = false, frameRate: Double = 2, asr: SpeechRecognition = SpeechRecognition()) {
         self.tracks = tracks
         self.frameRate = frameRate
+        self.asr = asr
+    }
+}
+
+/// When and with what to transcribe. A supplied transcript (argument, sidecar, subtitle stream) always wins.
+public struct SpeechRecognition: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Transcribe recordings without a transcript when a recogniser is configured; say so when none is.
+        case auto
+        /// As `auto`, but a recording without a transcript fails when the recogniser is missing or fails.
+        case always
+        /// Never transcribe.
+        case never
+    }
+
+    public var mode: Mode
+    public var client: ASRClient?
+    /// What the recogniser said it is (asked once, when it was configured).
+    public var recognizer: RecognizerInfo?
+    /// Where temporary audio goes (one WAV file per recording while it is analysed).
+    public var temporaryDirectory: String
+
+    public init(mode: Mode = .auto, client: ASRClient? = nil, recognizer: RecognizerInfo? = nil,
+                temporaryDirectory: String = NSTemporaryDirectory()) {
+        self.mode = mode
+        self.client = client
+        self.recognizer = recognizer
+        self.temporaryDirectory = temporaryDirectory
     }
 }
 
@@ -83,7 +114,7 @@ public struct Analyzer: Sendable {
         let model = try resolveModel(request, metadata: metadata)
         let compiled = try ReportScoring.compile(model)
         let fileExtension = (input as NSString).pathExtension
-        let transcriptOnly = TranscriptFormat(fileExtension: fileExtension) != nil
+        let transcriptOnly = TranscriptFormat(path: input) != nil
 
         var warnings: [String] = []
         var facts: ContainerFacts?
@@ -93,8 +124,19 @@ public struct Analyzer: Sendable {
         var answerProsody: [ProsodySummary] = []
         var answerVisual: [VisualSummary?] = []
         let questions = metadata?.questions ?? []
+        let supplied = request.transcript != nil || (!transcriptOnly && sidecarTranscript(for: input) != nil)
+        let recognition = request.options.asr
+        // Audio for the recogniser is kept (on disk, 32 kB/s) only when it may be needed.
+        let keepAudio = !transcriptOnly && !supplied && recognition.mode != .never && recognition.client != nil
+        var audioFile: String?
+        defer { if let audioFile { try? FileManager.default.removeItem(atPath: audioFile) } }
         if !transcriptOnly {
-            let decoded = try decode(input, options: request.options, spans: questions.map { $0.start...$0.end })
+            if keepAudio {
+                audioFile = (recognition.temporaryDirectory as NSString)
+                    .appendingPathComponent("debrief-asr-\(UUID().uuidString).wav")
+            }
+            let decoded = try decode(input, options: request.options, spans: questions.map { $0.start...$0.end },
+                                     audioFile: audioFile)
             facts = decoded.facts
             prosody = decoded.prosody
             visual = decoded.visual
@@ -124,6 +166,21 @@ public struct Analyzer: Sendable {
             parsed = ParsedTranscript(cues: streamCues, timed: true)
             source = .subtitleStream
         }
+        var recognized: Transcription?
+        if parsed == nil, !transcriptOnly, recognition.mode != .never,
+           recognition.client != nil || recognition.mode == .always {
+            switch transcribe(audioFile, language: metadata?.language, recognition: recognition) {
+            case .success(let transcription):
+                recognized = transcription
+                parsed = transcription.transcript
+                source = .asr
+            case .failure(let problem):
+                if recognition.mode == .always {
+                    throw AnalysisError(code: .transcript, message: "\(input): \(problem)")
+                }
+                warnings.append(problem.description)
+            }
+        }
 
         let transcriptAnalyzer = TranscriptAnalyzer(model: model)
         // A cue belongs to the answer whose span holds its midpoint (untimed transcripts: the first answer).
@@ -132,10 +189,15 @@ public struct Analyzer: Sendable {
             return questions.firstIndex { $0.start <= middle && middle <= $0.end } ?? 0
         }
         let analysis = parsed.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
-        let insufficient = ReportScoring.insufficiency(analysis)
+        var insufficient = ReportScoring.insufficiency(analysis)
+        if insufficient == nil, let recognized, recognized.lowConfidenceShare > 0.5 {
+            insufficient = String(format: "the recognised transcript is mostly low confidence (%.0f %% of words)",
+                                  recognized.lowConfidenceShare * 100)
+            warnings.append("speech recognition was unsure of most words: content not scored")
+        }
         if parsed == nil {
-            warnings.append("no transcript: content not analysed (add NAME.vtt/.srt/.txt beside the recording, "
-                + "or a subtitle track)")
+            warnings.append("no transcript: content not analysed (add NAME.vtt/.srt/.txt/.transcript.json beside "
+                + "the recording or a subtitle track, or configure speech recognition)")
         } else if let insufficient {
             warnings.append("transcript too short to score: \(insufficient)")
         }
@@ -205,7 +267,7 @@ public struct Analyzer: Sendable {
                                           language: analysis?.language ?? .unknown,
                                           wordCount: analysis?.wordCount ?? 0,
                                           wordsPerMinute: analysis?.wordsPerMinute.map { ($0 * 10).rounded() / 10 },
-                                          cues: cues),
+                                          cues: cues, recognized: recognized),
             answers: answers,
             competencies: competencies,
             overall: overall,
@@ -232,13 +294,18 @@ public struct Analyzer: Sendable {
         var prosody: ProsodyAnalyzer
         var vision: VisionAnalyzer
         var cues: [Cue] = []
-        mutating func consume(_ chunk: AudioChunk) { prosody.consume(chunk.samples) }
+        /// The audio for the recogniser, when one will be asked.
+        var audio: WAVWriter?
+        mutating func consume(_ chunk: AudioChunk) {
+            prosody.consume(chunk.samples)
+            if let writer = audio, (try? writer.append(chunk.samples)) == nil { audio = nil }
+        }
         mutating func consume(_ frame: FrameSample) { vision.consume(frame) }
         mutating func consume(_ cue: Cue) { cues.append(cue) }
     }
 
-    private func decode(_ path: String, options: AnalysisOptions, spans: [ClosedRange<Double>])
-        throws(AnalysisError) -> Decoded {
+    private func decode(_ path: String, options: AnalysisOptions, spans: [ClosedRange<Double>],
+                        audioFile: String? = nil) throws(AnalysisError) -> Decoded {
         guard options.frameRate > 0, options.frameRate <= 30 else {
             throw AnalysisError(code: .input, message: "\(path): frame rate must be within (0, 30] frames per second")
         }
@@ -255,8 +322,10 @@ public struct Analyzer: Sendable {
         var sink = Sink(prosody: prosodyAnalyzer,
                         vision: VisionAnalyzer(sampleRate: options.frameRate, keepTrack: options.tracks,
                                                faces: try? faces.get(), spans: spans))
+        if let audioFile { sink.audio = try? WAVWriter(path: audioFile) }
         let stats: DecodeStats
         do { stats = try reader.decode(into: &sink) } catch { throw AnalysisError(error) }
+        _ = try? sink.audio?.finish()
 
         let facts = reader.facts
         var warnings: [String] = []
@@ -299,9 +368,9 @@ public struct Analyzer: Sendable {
 
     private func readTranscript(_ path: String) throws(AnalysisError) -> ParsedTranscript {
         let fileExtension = (path as NSString).pathExtension
-        guard let format = TranscriptFormat(fileExtension: fileExtension) else {
-            throw AnalysisError(code: .transcript,
-                                message: "\(path): unsupported transcript format '.\(fileExtension)' (use .vtt, .srt or .txt)")
+        guard let format = TranscriptFormat(path: path) else {
+            throw AnalysisError(code: .transcript, message: "\(path): unsupported transcript format '.\(fileExtension)' "
+                + "(use .vtt, .srt, .txt or .transcript.json)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AnalysisError(code: .transcript, message: "\(path): no such file")
@@ -392,6 +461,19 @@ public struct Analyzer: Sendable {
             reference = defaultModel
         }
         do { return try catalog.model(reference) } catch { throw AnalysisError(error) }
+    }
+}
+
+extension TranscriptSummary {
+    init(source: TranscriptSource, file: String?, language: Language, wordCount: Int, wordsPerMinute: Double?,
+         cues: [Cue], recognized: Transcription?) {
+        self.init(source: source, file: file, language: language, wordCount: wordCount, wordsPerMinute: wordsPerMinute,
+                  cues: cues)
+        if let recognized {
+            recognizer = recognized.recognizer
+            lowConfidenceShare = (recognized.lowConfidenceShare * 1000).rounded() / 1000
+            lowConfidence = recognized.lowConfidence
+        }
     }
 }
 

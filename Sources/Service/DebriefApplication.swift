@@ -12,6 +12,8 @@ public struct ServeConfiguration: Sendable {
     public var workers: Int
     public var stableSeconds: Double
     public var scanInterval: Duration
+    /// Analysis options of every job (speech recognition among them).
+    public var analysis = AnalysisOptions()
 
     public init(inbox: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2,
                 stableSeconds: Double = 2, scanInterval: Duration = .seconds(1)) {
@@ -33,7 +35,8 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
         services: [
             InboxWatcher(inbox: configuration.inbox, store: store, interval: configuration.scanInterval,
                          stableSeconds: configuration.stableSeconds, logger: logger),
-            WorkerPool(store: store, analyzer: analyzer, count: configuration.workers, logger: logger),
+            WorkerPool(store: store, analyzer: analyzer, count: configuration.workers, options: configuration.analysis,
+                       logger: logger),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port

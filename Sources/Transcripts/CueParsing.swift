@@ -34,10 +34,22 @@ public enum TranscriptFormat: String, Sendable, CaseIterable {
     case webVTT = "vtt"
     case srt
     case text = "txt"
+    /// A JSON transcript with word timestamps (OpenAI/whisper `verbose_json`): `NAME.transcript.json`, so that it
+    /// is never taken for `NAME.json` metadata.
+    case wordJSON = "transcript.json"
 
     /// The format for a file extension (case-insensitive), or nil.
     public init?(fileExtension: String) {
         self.init(rawValue: fileExtension.lowercased())
+    }
+
+    /// The format of a file by its name (`x.transcript.json` included), or nil.
+    public init?(path: String) {
+        if path.lowercased().hasSuffix(".transcript.json") {
+            self = .wordJSON
+        } else {
+            self.init(fileExtension: (path as NSString).pathExtension)
+        }
     }
 }
 
@@ -83,6 +95,7 @@ public enum CueParser {
         switch format {
         case .webVTT: parsed = try parseTimed(normalised, file: file, webVTT: true)
         case .srt: parsed = try parseTimed(normalised, file: file, webVTT: false)
+        case .wordJSON: parsed = try WordJSON.parse(Data(normalised.utf8), file: file)
         case .text:
             let cues = normalised.split(separator: "\n").map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
                 .map { Cue(start: 0, end: 0, text: $0) }

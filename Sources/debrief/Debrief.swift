@@ -98,6 +98,7 @@ struct Analyze: AsyncParsableCommand {
     var language: String = "en"
 
     @OptionGroup var models: ModelOptions
+    @OptionGroup var asr: ASROptions
 
     func validate() throws {
         guard frameRate > 0, frameRate <= 30 else { throw ValidationError("--frame-rate must be within (0, 30]") }
@@ -106,8 +107,10 @@ struct Analyze: AsyncParsableCommand {
 
     func run() async throws {
         let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
+        let (recognition, recognizer) = try asr.start()
+        defer { recognizer?.stop() }
         let request = AnalysisRequest(input: file, transcript: transcript, model: model,
-                                      options: AnalysisOptions(tracks: tracks, frameRate: frameRate))
+                                      options: AnalysisOptions(tracks: tracks, frameRate: frameRate, asr: recognition))
         let report: Report
         do {
             report = try analyzer.analyze(request)
@@ -156,6 +159,7 @@ struct Serve: AsyncParsableCommand {
     var stableSeconds = 2.0
 
     @OptionGroup var models: ModelOptions
+    @OptionGroup var asr: ASROptions
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be within 1…64") }
@@ -180,8 +184,14 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
-        let configuration = ServeConfiguration(inbox: inbox, host: host, port: port, workers: workers,
+        var configuration = ServeConfiguration(inbox: inbox, host: host, port: port, workers: workers,
                                                stableSeconds: stableSeconds)
+        let (recognition, recognizer) = try asr.start()
+        defer { recognizer?.stop() }
+        configuration.analysis.asr = recognition
+        if let name = recognition.recognizer?.name {
+            logger.info("speech recognition: \(name) at \(recognition.client?.baseURL.absoluteString ?? "")")
+        }
         let app = makeDebriefApplication(configuration: configuration, store: store, analyzer: analyzer, logger: logger)
         try await app.runService()
     }
