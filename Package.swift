@@ -100,6 +100,7 @@ let package = Package(
         .testTarget(name: "ProsodyTests", dependencies: ["Prosody", "DebriefModel", "TestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "DebriefModel", "TestSupport"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "ASRTests", dependencies: ["ASR", "Pipeline", "Transcripts", "DebriefModel", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "DebriefModel", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DebriefModel", "Rendering", "TestSupport"]),
         .testTarget(name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "Store", "DebriefModel", "TestSupport"]),

@@ -17,6 +17,11 @@ public struct RecognizerInfo: Sendable, Equatable {
     public var name: String
     /// True when it can transcribe English only (then Chinese audio is not sent to it).
     public var englishOnly: Bool
+
+    public init(name: String, englishOnly: Bool) {
+        self.name = name
+        self.englishOnly = englishOnly
+    }
 }
 
 /// A client of the OpenAI-compatible transcription API (`POST /v1/audio/transcriptions`, `verbose_json`, word

@@ -40,6 +40,17 @@ public final class WAVWriter {
         return samples
     }
 
+    /// A whole WAV file of `samples` in memory (short clips).
+    public static func wav(_ samples: [Float]) -> Data {
+        var data = header(samples: samples.count)
+        data.reserveCapacity(44 + samples.count * 2)
+        for sample in samples {
+            let value = Int16((max(-1, min(1, sample.isFinite ? sample : 0)) * 32767).rounded())
+            withUnsafeBytes(of: value.littleEndian) { data += $0 }
+        }
+        return data
+    }
+
     /// The 44-byte RIFF header of `samples` 16-bit mono samples at 16 kHz.
     public static func header(samples: Int) -> Data {
         var data = Data()

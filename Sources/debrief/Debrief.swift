@@ -290,7 +290,7 @@ struct Eval: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         abstract: "Measure analyses against labelled reference data.",
-        subcommands: [Prosody.self, Faces.self, Transcripts.self])
+        subcommands: [Prosody.self, Faces.self, Transcripts.self, ASR.self])
 
     struct Transcripts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -332,6 +332,49 @@ struct Eval: AsyncParsableCommand {
                 printError(error.description)
                 throw ExitCode(2)
             }
+        }
+    }
+
+    struct ASR: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "asr",
+            abstract: "Word error rate of the speech recogniser over audio with reference transcripts.",
+            discussion: "A directory with manifest.csv (source_path, transcript), like ../shared/data/prosody-dev, or "
+                + "audio files each with a .txt reference of the same stem.")
+
+        @Argument(help: "Directory with manifest.csv, or with audio + .txt files.")
+        var directory: String
+
+        @Option(help: "Evaluate at most this many files.")
+        var limit: Int?
+
+        @Option(help: "Take every n-th file.")
+        var every = 1
+
+        @Flag(help: "Print one line per file.")
+        var verbose = false
+
+        @OptionGroup var asr: ASROptions
+
+        func run() async throws {
+            let (recognition, recognizer) = try asr.start()
+            defer { recognizer?.stop() }
+            guard let client = recognition.client else {
+                printError("no recogniser: run scripts/asr-setup.sh, or pass --asr-url")
+                throw ExitCode(2)
+            }
+            let summary: ASREvaluation.Summary
+            do { summary = try ASREvaluation(client: client).run(directory, limit: limit, stride: every) } catch {
+                printError(error.message)
+                throw ExitCode(2)
+            }
+            if verbose {
+                for file in summary.files {
+                    print("\(file.id)\t\(file.errors)/\(file.referenceWords)\t\(file.hypothesis)")
+                }
+            }
+            for reason in summary.skipped.prefix(5) { print("skipped: \(reason)") }
+            print("\(recognition.recognizer?.name ?? client.baseURL.absoluteString): \(summary.report)")
         }
     }
 

@@ -151,3 +151,51 @@ import Testing
         #expect(analysis.evidence["problem-solving"]?.positive.count == 1)
     }
 }
+
+/// JSON transcripts with word timestamps (OpenAI / whisper `verbose_json`).
+@Suite struct WordJSONTests {
+    @Test func segmentsWithWordsBecomeCuesWithWords() throws {
+        let json = """
+            {"text": "I led it. We won.", "segments": [
+              {"start": 0.0, "end": 1.2, "text": " I led it.", "words": [
+                {"word": " I", "start": 0.0, "end": 0.2, "probability": 0.99},
+                {"word": " led", "start": 0.2, "end": 0.6, "probability": 0.42},
+                {"word": " it.", "start": 0.6, "end": 1.2, "probability": 0.97}]},
+              {"start": 1.5, "end": 2.4, "text": " We won."}]}
+            """
+        let parsed = try CueParser.parse(json, format: .wordJSON, file: "a.transcript.json")
+        #expect(parsed.timed)
+        #expect(parsed.cues.map(\.text) == ["I led it.", "We won."])
+        #expect(parsed.cues[0].words?.map(\.text) == ["I", "led", "it."])
+        #expect(parsed.cues[0].words?[1].probability == 0.42)
+        #expect(parsed.cues[1].words == nil)
+        let shifted = try WordJSON.parse(Data(json.utf8), file: "x", offset: 300)
+        #expect(shifted.cues[1].start == 301.5 && shifted.cues[0].words?[2].end == 301.2)
+    }
+
+    @Test func topLevelWordsAloneMakeSentences() throws {
+        let json = """
+            {"words": [{"word": "我们", "start": 0, "end": 0.4}, {"word": "赢了。", "start": 0.4, "end": 0.9},
+                       {"word": "Then", "start": 2.0, "end": 2.2}, {"word": "more", "start": 2.2, "end": 2.5}]}
+            """
+        let parsed = try CueParser.parse(json, format: .wordJSON, file: "b.transcript.json")
+        #expect(parsed.cues.map(\.text) == ["我们赢了。", "Then more"])
+    }
+
+    @Test func badJSONIsNamed() {
+        func message(_ json: String) -> String? {
+            do {
+                _ = try CueParser.parse(json, format: .wordJSON, file: "c.transcript.json")
+                return nil
+            } catch { return error.description }
+        }
+        #expect(message("{") == "c.transcript.json: not a JSON transcript with segments or words (verbose_json): "
+            + "malformed JSON")
+        #expect(message(#"{"segments": [{"start": 2, "end": 1, "text": "x"}]}"#)
+            == "c.transcript.json: segments[0] has times 2.0–1.0")
+        #expect(message(#"{"segments": [{"start": 0, "text": "x"}]}"#)?.contains("missing 'end' at segments[0]") == true)
+        #expect(message(#"{"segments": []}"#) == "c.transcript.json: the transcript has no text")
+        #expect(TranscriptFormat(path: "/in/alice.transcript.json") == .wordJSON)
+        #expect(TranscriptFormat(path: "/in/alice.json") == nil)
+    }
+}
