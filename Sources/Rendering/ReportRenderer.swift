@@ -78,6 +78,14 @@ public struct ReportRenderer: Sendable {
             placing.append("\(t("Salary band", "薪资档位")): \(e(band))")
         }
         if !placing.isEmpty { html += "<p>\(placing.joined(separator: " · "))</p>" }
+        if report.transcript.source == .asr {
+            let share = fixed((report.transcript.lowConfidenceShare ?? 0) * 100, 0)
+            let stretches = (report.transcript.lowConfidence ?? []).prefix(5)
+                .map { "\(clock($0.start))–\(clock($0.end))" }.joined(separator: ", ")
+            html += "<p class=\"muted\">\(t("Transcript by speech recognition", "文字稿由语音识别生成")) "
+                + "(\(e(report.transcript.recognizer ?? ""))): \(share) % \(t("of words uncertain", "的词置信度低"))"
+                + (stretches.isEmpty ? "" : " — \(t("check", "请核对")) \(stretches)") + "</p>"
+        }
         html += "<p class=\"muted\">\(t("Content scores rest on", "内容评分依据")) \(overall.dimensionsScored) "
             + "\(t("competencies. Voice and picture descriptors carry no weight.", "项能力；语音与画面描述不计入评分。"))</p></section>"
 

@@ -141,7 +141,8 @@ import Testing
         #expect(video.warnings == [
             "no audio stream: voice and pauses not measured",
             "face not visible 100 % of the time",
-            "no transcript: content not analysed (add NAME.vtt/.srt/.txt beside the recording, or a subtitle track)",
+            "no transcript: content not analysed (add NAME.vtt/.srt/.txt/.transcript.json beside the recording or a "
+                + "subtitle track, or configure speech recognition)",
         ])
         #expect(video.competencies.allSatisfy { $0.score == nil && $0.insufficientEvidence == "no transcript" })
         #expect(video.overall.score == nil)
