@@ -17,6 +17,7 @@ cp -n Media/interview-en.mp4 Media/interview-zh.mkv Media/interview-zh.yaml \
       Media/phone-screen-en.m4a Media/phone-screen-en.vtt Media/phone-screen-en.json inbox/ 2>/dev/null || true
 # The phone screen once more without its transcript: the recogniser transcribes it.
 cp -n Media/phone-screen-en.m4a inbox/voicemail-en.m4a 2>/dev/null || true
+cp -n Media/phone-screen-en.json inbox/voicemail-en.json 2>/dev/null || true
 port="${DEBRIEF_PORT:-8080}"
 echo "demo: samples are in ./inbox; reports will appear at http://127.0.0.1:${port}/ (JSON: /api/v1/reports)"
 exec "$bin" serve --inbox inbox --data debrief-data --port "$port"
