@@ -1,6 +1,6 @@
+import ASR
 import DebriefModel
 import Foundation
-import ASR
 import MediaDecoding
 import Prosody
 import Scoring
@@ -190,16 +190,15 @@ public struct Analyzer: Sendable {
         }
         let analysis = parsed.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
         var insufficient = ReportScoring.insufficiency(analysis)
-        if insufficient == nil, let recognized, recognized.lowConfidenceShare > 0.5 {
-            insufficient = String(format: "the recognised transcript is mostly low confidence (%.0f %% of words)",
-                                  recognized.lowConfidenceShare * 100)
-            warnings.append("speech recognition was unsure of most words: content not scored")
-        }
         if parsed == nil {
             warnings.append("no transcript: content not analysed (add NAME.vtt/.srt/.txt/.transcript.json beside "
                 + "the recording or a subtitle track, or configure speech recognition)")
         } else if let insufficient {
             warnings.append("transcript too short to score: \(insufficient)")
+        } else if let recognized, recognized.lowConfidenceShare > 0.5 {
+            insufficient = String(format: "the recognised transcript is mostly low confidence (%.0f %% of words)",
+                                  recognized.lowConfidenceShare * 100)
+            warnings.append("speech recognition was unsure of most words: content not scored")
         }
         if let parsed, !parsed.timed {
             warnings.append("the transcript has no timestamps: rates per minute and evidence times are not available")

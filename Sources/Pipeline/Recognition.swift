@@ -27,13 +27,14 @@ extension Analyzer {
     func transcribe(_ audioFile: String?, language: Language?, recognition: SpeechRecognition)
         -> Result<Transcription, RecognitionProblem> {
         guard let client = recognition.client else {
-            return .failure(RecognitionProblem("no transcript and no speech recogniser configured (run scripts/asr-setup.sh, or pass "
-                + "--asr-url)"))
+            return .failure(RecognitionProblem(
+                "no transcript and no speech recogniser configured (run scripts/asr-setup.sh, or pass --asr-url)"))
         }
         let name = recognition.recognizer?.name ?? client.baseURL.absoluteString
         if language == .zh, recognition.recognizer?.englishOnly == true {
-            return .failure(RecognitionProblem("speech recognition skipped: the recording is in Chinese and the recogniser (\(name)) is "
-                + "English-only; configure a multilingual one with --asr-url, or supply a transcript"))
+            return .failure(RecognitionProblem(
+                "speech recognition skipped: the recording is in Chinese and the recogniser (\(name)) is English-only; "
+                + "configure a multilingual one with --asr-url, or supply a transcript"))
         }
         guard let audioFile, let reader = try? WAVReader(path: audioFile), reader.samples > 0 else {
             return .failure(RecognitionProblem("speech recognition skipped: the recording has no audio to transcribe"))
