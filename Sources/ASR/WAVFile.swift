@@ -21,14 +21,19 @@ public final class WAVWriter {
 
     /// Appends Float samples (clipped to ±1) as 16-bit PCM.
     public func append(_ chunk: [Float]) throws {
-        var bytes = [UInt8](repeating: 0, count: chunk.count * 2)
-        for (index, sample) in chunk.enumerated() {
+        try handle.write(contentsOf: WAVWriter.pcm16(chunk))
+        samples += chunk.count
+    }
+
+    /// Little-endian 16-bit PCM of `samples` (clipped to ±1; non-finite values become silence).
+    static func pcm16(_ samples: [Float]) -> Data {
+        var bytes = Data(count: samples.count * 2)
+        for (index, sample) in samples.enumerated() {
             let value = Int16((max(-1, min(1, sample.isFinite ? sample : 0)) * 32767).rounded())
             bytes[2 * index] = UInt8(truncatingIfNeeded: value)
             bytes[2 * index + 1] = UInt8(truncatingIfNeeded: value >> 8)
         }
-        try handle.write(contentsOf: bytes)
-        samples += chunk.count
+        return bytes
     }
 
     /// Writes the final sizes into the header and closes the file; returns the sample count.
@@ -42,13 +47,7 @@ public final class WAVWriter {
 
     /// A whole WAV file of `samples` in memory (short clips).
     public static func wav(_ samples: [Float]) -> Data {
-        var data = header(samples: samples.count)
-        data.reserveCapacity(44 + samples.count * 2)
-        for sample in samples {
-            let value = Int16((max(-1, min(1, sample.isFinite ? sample : 0)) * 32767).rounded())
-            withUnsafeBytes(of: value.littleEndian) { data += $0 }
-        }
-        return data
+        header(samples: samples.count) + pcm16(samples)
     }
 
     /// The 44-byte RIFF header of `samples` 16-bit mono samples at 16 kHz.
