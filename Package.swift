@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -71,6 +72,11 @@ let package = Package(
         // Storage protocols and drivers.
         .target(name: "Store", dependencies: ["DebriefModel"]),
         .target(name: "StoreSQLite", dependencies: ["Store", "DebriefModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "StorePostgres", dependencies: [
+            "Store", "DebriefModel",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Edges.
         .target(name: "Service", dependencies: [
             "Pipeline", "Store", "DebriefModel", "Web",
@@ -83,8 +89,11 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "debrief", dependencies: [
-            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "DebriefModel", "Rendering", "Vision", "Scoring", "ASR",
+            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "StorePostgres", "DebriefModel", "Rendering", "Vision",
+            "Scoring", "ASR",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -103,7 +112,10 @@ let package = Package(
         .testTarget(name: "ASRTests", dependencies: ["ASR", "Pipeline", "Transcripts", "DebriefModel", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "DebriefModel", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DebriefModel", "Rendering", "TestSupport"]),
-        .testTarget(name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "Store", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "StoreSQLite", "StorePostgres", "Store", "DebriefModel", "TestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "ServiceTests", dependencies: [
             "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -12,6 +12,12 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
         public static let transcript = Code(rawValue: "transcript")
         public static let model = Code(rawValue: "model")
         public static let metadata = Code(rawValue: "metadata")
+        /// The speech recogniser failed or was unreachable (`--asr always`).
+        public static let recognizer = Code(rawValue: "recognizer")
+        /// The analysis process died (a signal, or the memory cap).
+        public static let crashed = Code(rawValue: "crashed")
+        /// The analysis ran past its wall-clock limit and was stopped.
+        public static let timeout = Code(rawValue: "timeout")
     }
 
     public var code: Code
@@ -28,4 +34,8 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
     init(_ error: ModelError) { self.init(code: .model, message: error.description) }
 
     public var description: String { message }
+
+    /// Whether trying again later may succeed (a recogniser down, a crash or time-out that may have been the
+    /// machine's); a corrupt file, a broken model or metadata will fail the same way every time.
+    public var isTransient: Bool { [.recognizer, .crashed, .timeout].contains(code) }
 }

@@ -176,7 +176,7 @@ public struct Analyzer: Sendable {
                 source = .asr
             case .failure(let problem):
                 if recognition.mode == .always {
-                    throw AnalysisError(code: .transcript, message: "\(input): \(problem)")
+                    throw AnalysisError(code: .recognizer, message: "\(input): \(problem)")
                 }
                 warnings.append(problem.description)
             }

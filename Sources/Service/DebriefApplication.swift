@@ -14,6 +14,12 @@ public struct ServeConfiguration: Sendable {
     public var scanInterval: Duration
     /// Analysis options of every job (speech recognition among them).
     public var analysis = AnalysisOptions()
+    /// Leases, retries and backoff of the queue.
+    public var policy = QueuePolicy()
+    /// Scratch directory of isolated analyses.
+    public var scratch: String?
+    /// What becomes of a finished recording and its sidecars.
+    public var finished = FinishedFiles.keep
 
     public init(inbox: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2,
                 stableSeconds: Double = 2, scanInterval: Duration = .seconds(1)) {
@@ -29,6 +35,13 @@ public struct ServeConfiguration: Sendable {
 /// One process: the inbox watcher, the workers and the web app over one store, shut down together on SIGINT/SIGTERM.
 public func makeDebriefApplication(configuration: ServeConfiguration, store: any DebriefStore, analyzer: Analyzer,
                                    logger: Logger) -> some ApplicationProtocol {
+    makeDebriefApplication(configuration: configuration, store: store, analyzer: InProcessAnalyzer(analyzer),
+                           logger: logger)
+}
+
+/// One process with the given way of analysing (in process, or a child process per recording).
+public func makeDebriefApplication(configuration: ServeConfiguration, store: any DebriefStore,
+                                   analyzer: any JobAnalyzing, logger: Logger) -> some ApplicationProtocol {
     Application(
         router: makeRouter(store: store),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
@@ -36,7 +49,8 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
             InboxWatcher(inbox: configuration.inbox, store: store, interval: configuration.scanInterval,
                          stableSeconds: configuration.stableSeconds, logger: logger),
             WorkerPool(store: store, analyzer: analyzer, count: configuration.workers, options: configuration.analysis,
-                       logger: logger),
+                       policy: configuration.policy, scratch: configuration.scratch,
+                       finished: configuration.finished.inbox(configuration.inbox), logger: logger),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port

@@ -48,43 +48,100 @@ public struct InboxWatcher: Service {
     }
 }
 
-/// Runs `count` workers that claim queued jobs, analyse them off the cooperative thread pool, and store the report
-/// (or the failure with its reason). On graceful shutdown each worker finishes its current job and stops.
+/// Runs `count` workers that claim queued jobs under leases, analyse them, and store the report (or the failure
+/// with its reason), plus a sweeper that rescues the jobs of workers that stopped renewing their leases.
+///
+/// While a job runs, its lease is renewed every third of its length; a worker whose lease was lost (it hung, or the
+/// database was unreachable long enough for another machine to rescue the job) has its late write rejected by the
+/// fencing token. On graceful shutdown each worker finishes its current job and stops; a job interrupted by
+/// cancellation is released back to the queue.
 public struct WorkerPool: Service {
     public let store: any DebriefStore
-    public let analyzer: Analyzer
+    public let analyzer: any JobAnalyzing
     public let count: Int
     public let options: AnalysisOptions
+    public let policy: QueuePolicy
     public let idleInterval: Duration
+    public let sweepInterval: Duration
     public let logger: Logger
+    /// Worker names are `NAME#PID.INDEX`; NAME defaults to the host name.
     public let name: String
+    /// Scratch directory of isolated analyses, swept of dead processes' files at start-up.
+    public let scratch: String?
+    /// Moves finished recordings out of the inbox, when configured.
+    public let finished: FinishedMover?
 
-    public init(store: any DebriefStore, analyzer: Analyzer, count: Int, options: AnalysisOptions = AnalysisOptions(),
-                idleInterval: Duration = .milliseconds(500), name: String = ProcessInfo.processInfo.hostName,
-                logger: Logger) {
+    public init(store: any DebriefStore, analyzer: any JobAnalyzing, count: Int,
+                options: AnalysisOptions = AnalysisOptions(), policy: QueuePolicy = QueuePolicy(),
+                idleInterval: Duration = .milliseconds(500), sweepInterval: Duration = .seconds(5),
+                name: String = ProcessInfo.processInfo.hostName, scratch: String? = nil,
+                finished: FinishedMover? = nil, logger: Logger) {
         self.store = store
         self.analyzer = analyzer
         self.count = max(1, count)
         self.options = options
+        self.policy = policy
         self.idleInterval = idleInterval
+        self.sweepInterval = sweepInterval
         self.logger = logger
         self.name = name
+        self.scratch = scratch
+        self.finished = finished
+    }
+
+    public init(store: any DebriefStore, analyzer: Analyzer, count: Int, options: AnalysisOptions = AnalysisOptions(),
+                idleInterval: Duration = .milliseconds(500), name: String = ProcessInfo.processInfo.hostName,
+                logger: Logger) {
+        self.init(store: store, analyzer: InProcessAnalyzer(analyzer), count: count, options: options,
+                  idleInterval: idleInterval, name: name, logger: logger)
     }
 
     public func run() async throws {
-        let requeued = try await store.requeueAbandoned(now: Date())
-        if requeued > 0 { logger.warning("re-queued \(requeued) jobs left running by a previous process") }
+        try await expireDeadLocalWorkers()
+        if let scratch {
+            let removed = IsolatedAnalyzer.sweepScratch(scratch)
+            if removed > 0 { logger.info("removed \(removed) scratch files of analyses that died") }
+        }
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<count {
                 group.addTask { await self.work("\(self.name)#\(ProcessInfo.processInfo.processIdentifier).\(index)") }
             }
+            group.addTask { await self.sweep() }
+        }
+    }
+
+    /// Jobs held by workers of this host whose process is gone are rescued now rather than when their lease ends
+    /// (a restart after a crash on one machine).
+    func expireDeadLocalWorkers() async throws {
+        let prefix = "\(name)#"
+        for job in try await store.jobs(status: .running, limit: 10_000) {
+            guard let worker = job.worker, worker.hasPrefix(prefix),
+                  let pid = pid_t(worker.dropFirst(prefix.count).prefix { $0 != "." }),
+                  pid != ProcessInfo.processInfo.processIdentifier, !processIsAlive(pid) else { continue }
+            _ = try await store.expireLeases(worker: worker, now: Date())
+        }
+        try await rescue()
+    }
+
+    private func sweep() async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do { try await rescue() } catch { logger.error("lease sweep failed: \(error)") }
+            try? await Task.sleep(for: sweepInterval)
+        }
+    }
+
+    private func rescue() async throws {
+        for job in try await store.rescueExpired(policy: policy, now: Date()) {
+            logger.warning("rescued an expired lease", metadata: ["job": "\(job.id)", "status": "\(job.status.rawValue)",
+                                                                  "reason": "\(job.error ?? "")"])
         }
     }
 
     private func work(_ worker: String) async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                guard let job = try await store.claimNext(worker: worker, now: Date()) else {
+                guard let job = try await store.claimNext(worker: worker, leaseSeconds: policy.leaseSeconds,
+                                                          now: Date()) else {
                     try? await Task.sleep(for: idleInterval)
                     continue
                 }
@@ -96,30 +153,71 @@ public struct WorkerPool: Service {
         }
     }
 
-    /// Analyses one job and records the outcome. Analysis errors fail the job; they never stop the worker.
+    /// Analyses one claimed job, renewing its lease meanwhile, and records the outcome. Analysis errors fail the
+    /// job (transient ones re-queue it with a backoff); they never stop the worker.
     public func process(_ job: Job) async throws {
+        guard let lease = job.lease else { return }
         let request = AnalysisRequest(input: job.path, folderModel: job.folderModel, options: options)
-        let analyzer = self.analyzer
-        let outcome: Result<Report, AnalysisError> = await runBlocking {
-            do throws(AnalysisError) { return .success(try analyzer.analyze(request)) } catch { return .failure(error) }
+        let heartbeat = Task { await keepAlive(lease) }
+        let outcome = await analyzer.analyze(request)
+        heartbeat.cancel()
+        guard let lease = await heartbeat.value else {
+            logger.error("lease lost while analysing; the result is discarded", metadata: ["job": "\(job.id)"])
+            return
         }
-        switch outcome {
-        case .success(let analysed):
-            let population = try await store.population(modelID: analysed.model.id,
-                                                        excludingRecording: analysed.recording.sha256)
-            let report = analysed.placed(among: population)
-            let id = try await store.complete(job: job.id, report: report, now: Date())
-            logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
-        case .failure(let error):
-            try await store.fail(job: job.id, reason: error.message, now: Date())
-            logger.warning("job failed", metadata: ["job": "\(job.id)", "reason": "\(error.message)"])
+        do {
+            switch outcome {
+            case .success(let analysed):
+                let population = try await store.population(modelID: analysed.model.id,
+                                                            excludingRecording: analysed.recording.sha256)
+                let report = analysed.placed(among: population)
+                switch try await store.complete(lease, report: report, now: Date()) {
+                case .stored(let id):
+                    logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
+                case .duplicate(let id):
+                    logger.info("same recording, model and pipeline as an earlier report: not stored twice",
+                                metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
+                }
+            case .failure(let error):
+                let after = try await store.fail(lease, reason: error.message,
+                                                 kind: error.isTransient ? .transient : .permanent,
+                                                 policy: policy, now: Date())
+                logger.warning(after.status == .queued ? "job failed; it will be tried again" : "job failed",
+                               metadata: ["job": "\(job.id)", "reason": "\(error.message)"])
+                if after.status == .failed { moveFinished(job, succeeded: false) }
+                return
+            }
+            moveFinished(job, succeeded: true)
+        } catch let error as StoreError where error.code == .fenced {
+            logger.error("late write rejected: \(error)", metadata: ["job": "\(job.id)"])
         }
     }
-}
 
-/// Runs blocking work (FFmpeg decoding, DSP) on a Dispatch thread so that it never holds a cooperative thread.
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: body()) }
+    private func moveFinished(_ job: Job, succeeded: Bool) {
+        guard let finished else { return }
+        do { try finished.move(job.path, succeeded: succeeded) } catch {
+            logger.error("cannot move the finished recording: \(error)", metadata: ["file": "\(job.path)"])
+        }
+    }
+
+    /// Renews the lease until cancelled; returns the lease as last renewed, or nil when it was lost.
+    private func keepAlive(_ lease: Lease) async -> Lease? {
+        var lease = lease
+        let interval = Duration.milliseconds(Int64(policy.leaseSeconds * 1000 / 3))
+        while true {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return lease
+            }
+            do {
+                lease = try await store.heartbeat(lease, leaseSeconds: policy.leaseSeconds, now: Date())
+            } catch let error as StoreError where error.code == .fenced || error.code == .notFound {
+                return nil
+            } catch {
+                // The database blinked: keep trying; the lease may still be ours at the next beat.
+                logger.warning("heartbeat failed: \(error)", metadata: ["job": "\(lease.job)"])
+            }
+        }
     }
 }

@@ -5,9 +5,13 @@ public typealias JobID = Int64
 public typealias ReportID = Int64
 
 public enum JobStatus: String, Sendable, Codable, CaseIterable {
+    /// Waiting to be claimed (possibly not before `notBefore`, after a transient failure).
     case queued
+    /// Claimed by a worker holding a lease.
     case running
+    /// A report is stored (or the recording duplicates one already stored: `duplicateOf`).
     case done
+    /// Quarantined: the input cannot be analysed, or retries ran out. `error` says why; `debrief retry` re-queues.
     case failed
 }
 
@@ -32,15 +36,27 @@ public struct Job: Sendable, Equatable, Codable {
     public var folderModel: String?
     public var bundleKey: String
     public var status: JobStatus
+    /// Claims so far (a graceful release gives its claim back).
     public var attempts: Int
+    /// The last failure's reason (kept when a transient failure re-queues the job).
     public var error: String?
     public var worker: String?
     public var reportID: ReportID?
+    /// Set when the recording's content, model version and pipeline version match a report already stored.
+    public var duplicateOf: ReportID?
+    /// The fencing token of the current (or last) claim: it changes with every claim, and a write carrying an
+    /// older token is rejected.
+    public var leaseToken: Int64
+    public var leaseExpiresAt: Date?
+    /// A re-queued job waits until then (backoff).
+    public var notBefore: Date?
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: JobID, path: String, folderModel: String?, bundleKey: String, status: JobStatus, attempts: Int,
-                error: String?, worker: String?, reportID: ReportID?, createdAt: Date, updatedAt: Date) {
+    public init(id: JobID, path: String, folderModel: String?, bundleKey: String, status: JobStatus = .queued,
+                attempts: Int = 0, error: String? = nil, worker: String? = nil, reportID: ReportID? = nil,
+                duplicateOf: ReportID? = nil, leaseToken: Int64 = 0, leaseExpiresAt: Date? = nil,
+                notBefore: Date? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.path = path
         self.folderModel = folderModel
@@ -50,8 +66,96 @@ public struct Job: Sendable, Equatable, Codable {
         self.error = error
         self.worker = worker
         self.reportID = reportID
+        self.duplicateOf = duplicateOf
+        self.leaseToken = leaseToken
+        self.leaseExpiresAt = leaseExpiresAt
+        self.notBefore = notBefore
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// The lease a running job is held under.
+    public var lease: Lease? {
+        guard status == .running, let leaseExpiresAt else { return nil }
+        return Lease(job: id, token: leaseToken, expiresAt: leaseExpiresAt)
+    }
+}
+
+/// A worker's right to finish one job. Every write about the job carries it; once the lease is rescued and the job
+/// claimed again, the old token no longer matches and the write fails with `StoreError.Code.fenced`.
+public struct Lease: Sendable, Equatable, Codable {
+    public var job: JobID
+    public var token: Int64
+    public var expiresAt: Date
+
+    public init(job: JobID, token: Int64, expiresAt: Date) {
+        self.job = job
+        self.token = token
+        self.expiresAt = expiresAt
+    }
+}
+
+/// How long leases last, how often a failing job is tried, and how long it waits in between.
+public struct QueuePolicy: Sendable, Equatable {
+    /// A claim expires unless renewed by a heartbeat within this many seconds.
+    public var leaseSeconds: Double
+    /// Claims per job before it is quarantined (crashes and expired leases count).
+    public var maxAttempts: Int
+    /// Delay before the second attempt; it doubles with every further attempt, up to `maximumBackoffSeconds`.
+    public var backoffSeconds: Double
+    public var maximumBackoffSeconds: Double
+
+    public init(leaseSeconds: Double = 60, maxAttempts: Int = 3, backoffSeconds: Double = 10,
+                maximumBackoffSeconds: Double = 600) {
+        self.leaseSeconds = leaseSeconds
+        self.maxAttempts = max(1, maxAttempts)
+        self.backoffSeconds = backoffSeconds
+        self.maximumBackoffSeconds = maximumBackoffSeconds
+    }
+
+    /// The wait after the `attempts`-th claim failed.
+    public func backoff(afterAttempt attempts: Int) -> Double {
+        min(maximumBackoffSeconds, backoffSeconds * pow(2, Double(max(0, attempts - 1))))
+    }
+
+    /// What becomes of a job whose `attempts`-th claim ended without a report: queued again later, or quarantined.
+    public func retryAt(afterAttempt attempts: Int, now: Date) -> Date? {
+        attempts < maxAttempts ? now.addingTimeInterval(backoff(afterAttempt: attempts)) : nil
+    }
+}
+
+/// How a job's report was stored.
+public enum Completion: Sendable, Equatable {
+    case stored(ReportID)
+    /// The same content, model version and pipeline version were already reported: the job points at that report.
+    case duplicate(of: ReportID)
+
+    public var reportID: ReportID {
+        switch self {
+        case .stored(let id), .duplicate(of: let id): id
+        }
+    }
+}
+
+/// Whether a failure may go away by itself (a recogniser down, a crash) or is the input's (a corrupt file).
+public enum FailureKind: String, Sendable {
+    case transient
+    case permanent
+}
+
+/// What `erase(candidate:)` removed from the store, and the files it points at (the caller deletes those).
+public struct Erasure: Sendable, Equatable, Codable {
+    public var reports: Int
+    public var revisions: Int
+    public var jobs: Int
+    /// Inbox paths of the erased jobs: the recordings and their sidecars are to be deleted by the caller.
+    public var paths: [String]
+
+    public init(reports: Int = 0, revisions: Int = 0, jobs: Int = 0, paths: [String] = []) {
+        self.reports = reports
+        self.revisions = revisions
+        self.jobs = jobs
+        self.paths = paths
     }
 }
 
@@ -101,6 +205,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let notFound = Code(rawValue: "not-found")
         public static let conflict = Code(rawValue: "conflict")
         public static let database = Code(rawValue: "database")
+        /// A write under a lease that is no longer the job's (it expired and was rescued, or was released).
+        public static let fenced = Code(rawValue: "fenced")
     }
 
     public var code: Code
@@ -116,19 +222,34 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String { underlying.map { "\(reason) (\($0))" } ?? reason }
 }
 
-/// The job queue and the reports: what the service, the workers and the web app share.
+/// The job queue and the reports: what the service, the workers and the web app share. Every driver passes the same
+/// test suite (`Tests/StoreTests`).
 public protocol DebriefStore: Sendable {
     /// Queues a job unless its bundle key is already known. Returns the new job, or nil for a duplicate.
     func enqueue(_ job: NewJob, now: Date) async throws -> Job?
-    /// Atomically takes the oldest queued job for `worker` (no two workers ever get the same job).
-    func claimNext(worker: String, now: Date) async throws -> Job?
-    /// Stores the report and marks the job done, in one transaction.
-    func complete(job: JobID, report: Report, now: Date) async throws -> ReportID
-    /// Marks the job failed with a reason people can read.
-    func fail(job: JobID, reason: String, now: Date) async throws
-    /// Puts jobs left `running` by a process that died back in the queue (single-process recovery at start-up).
-    func requeueAbandoned(now: Date) async throws -> Int
-    func jobs(limit: Int) async throws -> [Job]
+    /// Atomically claims the oldest queued job that is due, under a new lease (no two workers ever get the same job).
+    func claimNext(worker: String, leaseSeconds: Double, now: Date) async throws -> Job?
+    /// Extends a lease. Throws `.fenced` when the job is no longer held under it.
+    func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) async throws -> Lease
+    /// Stores the report and marks the job done, in one transaction; a recording already reported under the same
+    /// model version and pipeline version is not stored twice. Throws `.fenced` when the lease was lost.
+    func complete(_ lease: Lease, report: Report, now: Date) async throws -> Completion
+    /// Records a failure: a transient one re-queues the job after a backoff until `policy.maxAttempts`, anything
+    /// else quarantines it (`failed`) with the reason. Returns the job as it now is. Throws `.fenced` when the lease
+    /// was lost.
+    func fail(_ lease: Lease, reason: String, kind: FailureKind, policy: QueuePolicy, now: Date) async throws -> Job
+    /// Gives a claimed job back untouched (graceful shutdown): queued again, the claim not counted.
+    func release(_ lease: Lease, now: Date) async throws
+    /// Re-queues (or, out of attempts, quarantines) running jobs whose lease expired before `now`. Returns them.
+    func rescueExpired(policy: QueuePolicy, now: Date) async throws -> [Job]
+    /// Ends the leases held by `worker` at once (its process is known to be dead), for the next rescue.
+    func expireLeases(worker: String, now: Date) async throws -> Int
+    /// Puts a quarantined job back in the queue with its attempts reset.
+    func retry(job id: JobID, now: Date) async throws -> Job
+    /// Jobs per status.
+    func queueCounts() async throws -> [JobStatus: Int]
+    /// The newest jobs, optionally of one status.
+    func jobs(status: JobStatus?, limit: Int) async throws -> [Job]
     func job(_ id: JobID) async throws -> Job?
     func reportSummaries(limit: Int) async throws -> [ReportSummary]
     /// The stored report JSON, byte for byte as written.
@@ -139,9 +260,14 @@ public protocol DebriefStore: Sendable {
     func revise(report id: ReportID, with report: Report, now: Date) async throws
     /// Previous revisions of a report, oldest first.
     func reportHistory(_ id: ReportID) async throws -> [Data]
+    /// Deletes every report (with its revisions) of the candidate and the jobs that produced them, and makes the
+    /// deletion durable (SQLite: secure_delete and a WAL checkpoint). The caller deletes the files `paths` names.
+    func erase(candidate: String, now: Date) async throws -> Erasure
 }
 
 extension DebriefStore {
+    public func jobs(limit: Int) async throws -> [Job] { try await jobs(status: nil, limit: limit) }
+
     public func report(_ id: ReportID) async throws -> Report? {
         guard let data = try await reportJSON(id) else { return nil }
         return try ReportCoding.decode(data)
@@ -156,85 +282,3 @@ extension DebriefStore {
     }
 }
 
-/// An in-memory store for tests and one-shot runs.
-public actor MemoryStore: DebriefStore {
-    private var jobsByID: [JobID: Job] = [:]
-    private var reports: [ReportID: (summary: ReportSummary, json: Data)] = [:]
-    private var history: [ReportID: [Data]] = [:]
-    private var nextJob: JobID = 1
-    private var nextReport: ReportID = 1
-
-    public init() {}
-
-    public func enqueue(_ job: NewJob, now: Date) throws -> Job? {
-        guard !jobsByID.values.contains(where: { $0.bundleKey == job.bundleKey }) else { return nil }
-        let new = Job(id: nextJob, path: job.path, folderModel: job.folderModel, bundleKey: job.bundleKey,
-                      status: .queued, attempts: 0, error: nil, worker: nil, reportID: nil, createdAt: now, updatedAt: now)
-        jobsByID[nextJob] = new
-        nextJob += 1
-        return new
-    }
-
-    public func claimNext(worker: String, now: Date) throws -> Job? {
-        guard let id = jobsByID.values.filter({ $0.status == .queued }).map(\.id).min() else { return nil }
-        jobsByID[id]!.status = .running
-        jobsByID[id]!.worker = worker
-        jobsByID[id]!.attempts += 1
-        jobsByID[id]!.updatedAt = now
-        return jobsByID[id]
-    }
-
-    public func complete(job: JobID, report: Report, now: Date) throws -> ReportID {
-        guard jobsByID[job] != nil else { throw StoreError(code: .notFound, reason: "job \(job) not found") }
-        let id = nextReport
-        nextReport += 1
-        reports[id] = (ReportSummary(id: id, jobID: job, report: report, createdAt: now), try ReportCoding.encode(report))
-        jobsByID[job]!.status = .done
-        jobsByID[job]!.reportID = id
-        jobsByID[job]!.error = nil
-        jobsByID[job]!.updatedAt = now
-        return id
-    }
-
-    public func fail(job: JobID, reason: String, now: Date) throws {
-        guard jobsByID[job] != nil else { throw StoreError(code: .notFound, reason: "job \(job) not found") }
-        jobsByID[job]!.status = .failed
-        jobsByID[job]!.error = reason
-        jobsByID[job]!.updatedAt = now
-    }
-
-    public func requeueAbandoned(now: Date) -> Int {
-        let running = jobsByID.values.filter { $0.status == .running }.map(\.id)
-        for id in running {
-            jobsByID[id]!.status = .queued
-            jobsByID[id]!.worker = nil
-            jobsByID[id]!.updatedAt = now
-        }
-        return running.count
-    }
-
-    public func jobs(limit: Int) -> [Job] {
-        Array(jobsByID.values.sorted { $0.id > $1.id }.prefix(limit))
-    }
-
-    public func job(_ id: JobID) -> Job? { jobsByID[id] }
-
-    public func reportSummaries(limit: Int) -> [ReportSummary] {
-        Array(reports.values.map(\.summary).sorted { $0.id > $1.id }.prefix(limit))
-    }
-
-    public func reportJSON(_ id: ReportID) -> Data? { reports[id]?.json }
-
-    public func reportSummaries(modelID: String) -> [ReportSummary] {
-        reports.values.map(\.summary).filter { $0.modelID == modelID }.sorted { $0.id < $1.id }
-    }
-
-    public func revise(report id: ReportID, with report: Report, now: Date) throws {
-        guard let old = reports[id] else { throw StoreError(code: .notFound, reason: "report \(id) not found") }
-        history[id, default: []].append(old.json)
-        reports[id] = (ReportSummary(id: id, jobID: old.summary.jobID, report: report, createdAt: old.summary.createdAt),
-                       try ReportCoding.encode(report))
-    }
-
-    public func reportHistory(_ id: ReportID) -> [Data] { history[id] ?? [] }
-}

@@ -86,6 +86,18 @@ public final class SQLiteStore: DebriefStore {
                 t.column("replacedAt", .double).notNull()
             }
         }
+        migrator.registerMigration("v3: leases, backoff, duplicates") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "duplicateOf", .integer)
+                t.add(column: "leaseToken", .integer).notNull().defaults(to: 0)
+                t.add(column: "leaseExpiresAt", .double)
+                t.add(column: "notBefore", .double)
+            }
+            try db.create(index: "job_due", on: "job", columns: ["status", "notBefore", "id"])
+            try db.create(index: "report_content", on: "report",
+                          columns: ["sha256", "modelID", "modelVersion", "pipelineVersion"])
+            try db.create(index: "report_candidate", on: "report", columns: ["candidate"])
+        }
         return migrator
     }
 
@@ -127,58 +139,183 @@ public final class SQLiteStore: DebriefStore {
         }
     }
 
-    public func claimNext(worker: String, now: Date) async throws -> Job? {
-        try await write { db in
+    public func claimNext(worker: String, leaseSeconds: Double, now: Date) async throws -> Job? {
+        let time = now.timeIntervalSince1970
+        return try await write { db in
             try Row.fetchOne(db, sql: """
-                UPDATE job SET status = 'running', worker = ?, attempts = attempts + 1, updatedAt = ?
-                WHERE id = (SELECT id FROM job WHERE status = 'queued' ORDER BY id LIMIT 1)
+                UPDATE job SET status = 'running', worker = ?, attempts = attempts + 1, leaseToken = leaseToken + 1,
+                               leaseExpiresAt = ?, notBefore = NULL, updatedAt = ?
+                WHERE id = (SELECT id FROM job WHERE status = 'queued' AND (notBefore IS NULL OR notBefore <= ?)
+                            ORDER BY id LIMIT 1)
                 RETURNING *
-                """, arguments: [worker, now.timeIntervalSince1970]).map(Self.job)
+                """, arguments: [worker, time + leaseSeconds, time, time]).map(Self.job)
         }
     }
 
-    public func complete(job: JobID, report: Report, now: Date) async throws -> ReportID {
+    /// Fails with `.fenced` unless the job is running under `lease` (inside a write transaction).
+    private static func requireHeld(_ db: Database, _ lease: Lease) throws -> Job {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [lease.job]) else {
+            throw StoreError(code: .notFound, reason: "job \(lease.job) not found")
+        }
+        let job = Self.job(row)
+        guard job.status == .running, job.leaseToken == lease.token else { throw QueueMessages.fenced(lease) }
+        return job
+    }
+
+    public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) async throws -> Lease {
+        let expiry = now.addingTimeInterval(leaseSeconds)
+        try await write { db in
+            _ = try Self.requireHeld(db, lease)
+            try db.execute(sql: "UPDATE job SET leaseExpiresAt = ?, updatedAt = ? WHERE id = ?",
+                           arguments: [expiry.timeIntervalSince1970, now.timeIntervalSince1970, lease.job])
+        }
+        return Lease(job: lease.job, token: lease.token, expiresAt: expiry)
+    }
+
+    public func complete(_ lease: Lease, report: Report, now: Date) async throws -> Completion {
         let json = try ReportCoding.encode(report)
         let overall = String(decoding: try JSONEncoder().encode(report.overall), as: UTF8.self)
         return try await write { db in
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM job WHERE id = ?", arguments: [job]) != nil else {
-                throw StoreError(code: .notFound, reason: "job \(job) not found")
+            _ = try Self.requireHeld(db, lease)
+            let completion: Completion
+            if let existing = try ReportID.fetchOne(db, sql: """
+                SELECT id FROM report WHERE sha256 = ? AND modelID = ? AND modelVersion = ? AND pipelineVersion = ?
+                ORDER BY id LIMIT 1
+                """, arguments: [report.recording.sha256, report.model.id, report.model.version,
+                                 report.pipelineVersion]) {
+                completion = .duplicate(of: existing)
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO report (jobID, file, sha256, candidate, modelID, modelVersion, pipelineVersion,
+                                        overallScore, overall, warnings, json, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [lease.job, report.recording.file, report.recording.sha256, report.candidate,
+                                     report.model.id, report.model.version, report.pipelineVersion,
+                                     report.overall.score, overall, report.warnings.count, json,
+                                     now.timeIntervalSince1970])
+                completion = .stored(db.lastInsertedRowID)
             }
+            let duplicateOf: ReportID? = if case .duplicate(let of) = completion { of } else { nil }
             try db.execute(sql: """
-                INSERT INTO report (jobID, file, sha256, candidate, modelID, modelVersion, pipelineVersion,
-                                    overallScore, overall, warnings, json, createdAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [job, report.recording.file, report.recording.sha256, report.candidate,
-                                 report.model.id, report.model.version, report.pipelineVersion,
-                                 report.overall.score, overall, report.warnings.count, json,
-                                 now.timeIntervalSince1970])
-            let reportID = db.lastInsertedRowID
-            try db.execute(sql: """
-                UPDATE job SET status = 'done', reportID = ?, error = NULL, updatedAt = ? WHERE id = ?
-                """, arguments: [reportID, now.timeIntervalSince1970, job])
-            return reportID
+                UPDATE job SET status = 'done', reportID = ?, duplicateOf = ?, error = NULL, leaseExpiresAt = NULL,
+                               updatedAt = ?
+                WHERE id = ?
+                """, arguments: [completion.reportID, duplicateOf, now.timeIntervalSince1970, lease.job])
+            return completion
         }
     }
 
-    public func fail(job: JobID, reason: String, now: Date) async throws {
+    public func fail(_ lease: Lease, reason: String, kind: FailureKind, policy: QueuePolicy,
+                     now: Date) async throws -> Job {
         try await write { db in
-            try db.execute(sql: "UPDATE job SET status = 'failed', error = ?, updatedAt = ? WHERE id = ?",
-                           arguments: [reason, now.timeIntervalSince1970, job])
-            if db.changesCount == 0 { throw StoreError(code: .notFound, reason: "job \(job) not found") }
+            let job = try Self.requireHeld(db, lease)
+            let retryAt = kind == .transient ? policy.retryAt(afterAttempt: job.attempts, now: now) : nil
+            return try Row.fetchOne(db, sql: """
+                UPDATE job SET status = ?, notBefore = ?, error = ?, leaseExpiresAt = NULL, updatedAt = ?
+                WHERE id = ? RETURNING *
+                """, arguments: [retryAt == nil ? "failed" : "queued", retryAt?.timeIntervalSince1970, reason,
+                                 now.timeIntervalSince1970, lease.job]).map(Self.job)!
         }
     }
 
-    public func requeueAbandoned(now: Date) async throws -> Int {
+    public func release(_ lease: Lease, now: Date) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE job SET status = 'queued', worker = NULL, updatedAt = ? WHERE status = 'running'",
-                           arguments: [now.timeIntervalSince1970])
+            _ = try Self.requireHeld(db, lease)
+            try db.execute(sql: """
+                UPDATE job SET status = 'queued', attempts = attempts - 1, leaseExpiresAt = NULL, updatedAt = ?
+                WHERE id = ?
+                """, arguments: [now.timeIntervalSince1970, lease.job])
+        }
+    }
+
+    public func rescueExpired(policy: QueuePolicy, now: Date) async throws -> [Job] {
+        try await write { db in
+            let expired = try Row.fetchAll(db, sql: """
+                SELECT * FROM job WHERE status = 'running' AND leaseExpiresAt < ? ORDER BY id
+                """, arguments: [now.timeIntervalSince1970]).map(Self.job)
+            return try expired.map { job in
+                let retryAt = policy.retryAt(afterAttempt: job.attempts, now: now)
+                let reason = QueueMessages.abandoned(worker: job.worker, attempts: job.attempts,
+                                                     quarantined: retryAt == nil)
+                return try Row.fetchOne(db, sql: """
+                    UPDATE job SET status = ?, notBefore = ?, error = ?, leaseExpiresAt = NULL, updatedAt = ?
+                    WHERE id = ? RETURNING *
+                    """, arguments: [retryAt == nil ? "failed" : "queued", retryAt?.timeIntervalSince1970, reason,
+                                     now.timeIntervalSince1970, job.id]).map(Self.job)!
+            }
+        }
+    }
+
+    public func expireLeases(worker: String, now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE job SET leaseExpiresAt = ?, updatedAt = ? WHERE status = 'running' AND worker = ?
+                """, arguments: [now.timeIntervalSince1970 - 1, now.timeIntervalSince1970, worker])
             return db.changesCount
         }
     }
 
-    public func jobs(limit: Int) async throws -> [Job] {
+    public func retry(job id: JobID, now: Date) async throws -> Job {
+        try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [id]) else {
+                throw StoreError(code: .notFound, reason: "job \(id) not found")
+            }
+            let job = Self.job(row)
+            guard job.status == .failed else {
+                throw StoreError(code: .conflict,
+                                 reason: "job \(id) is \(job.status.rawValue), not failed: nothing to retry")
+            }
+            return try Row.fetchOne(db, sql: """
+                UPDATE job SET status = 'queued', attempts = 0, notBefore = NULL, updatedAt = ? WHERE id = ? RETURNING *
+                """, arguments: [now.timeIntervalSince1970, id]).map(Self.job)!
+        }
+    }
+
+    public func queueCounts() async throws -> [JobStatus: Int] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.job)
+            var counts: [JobStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
+                if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func erase(candidate: String, now: Date) async throws -> Erasure {
+        let erasure = try await write { db in
+            let reportIDs = try ReportID.fetchAll(db, sql: "SELECT id FROM report WHERE candidate = ?",
+                                                  arguments: [candidate])
+            guard !reportIDs.isEmpty else { return Erasure() }
+            let list = reportIDs.map(String.init).joined(separator: ",")
+            var erasure = Erasure(reports: reportIDs.count)
+            erasure.revisions = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM reportRevision WHERE reportID IN (\(list))") ?? 0
+            erasure.paths = try String.fetchAll(db, sql: "SELECT path FROM job WHERE reportID IN (\(list)) ORDER BY id")
+            try db.execute(sql: "DELETE FROM reportRevision WHERE reportID IN (\(list))")
+            try db.execute(sql: "DELETE FROM report WHERE id IN (\(list))")
+            try db.execute(sql: "DELETE FROM job WHERE reportID IN (\(list))")
+            erasure.jobs = db.changesCount
+            return erasure
+        }
+        // secure_delete zeroed the freed pages; the checkpoint moves them into the main file and truncates the
+        // WAL, so no copy of the erased rows stays in the log.
+        do {
+            try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        } catch {
+            throw StoreError(code: .database, reason: "\(path): WAL checkpoint after erasure failed",
+                             underlying: "\(error)")
+        }
+        return erasure
+    }
+
+    public func jobs(status: JobStatus?, limit: Int) async throws -> [Job] {
+        try await read { db in
+            if let status {
+                return try Row.fetchAll(db, sql: "SELECT * FROM job WHERE status = ? ORDER BY id DESC LIMIT ?",
+                                        arguments: [status.rawValue, limit]).map(Self.job)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM job ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map(Self.job)
         }
     }
 
@@ -248,7 +385,9 @@ public final class SQLiteStore: DebriefStore {
     private static func job(_ row: Row) -> Job {
         Job(id: row["id"], path: row["path"], folderModel: row["folderModel"], bundleKey: row["bundleKey"],
             status: JobStatus(rawValue: row["status"]) ?? .failed, attempts: row["attempts"], error: row["error"],
-            worker: row["worker"], reportID: row["reportID"],
+            worker: row["worker"], reportID: row["reportID"], duplicateOf: row["duplicateOf"],
+            leaseToken: row["leaseToken"], leaseExpiresAt: (row["leaseExpiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            notBefore: (row["notBefore"] as Double?).map(Date.init(timeIntervalSince1970:)),
             createdAt: Date(timeIntervalSince1970: row["createdAt"]),
             updatedAt: Date(timeIntervalSince1970: row["updatedAt"]))
     }

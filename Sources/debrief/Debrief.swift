@@ -18,7 +18,8 @@ struct Debrief: AsyncParsableCommand {
         commandName: "debrief",
         abstract: "Analyses recorded interviews against a job's competency model.",
         version: pipelineVersion,
-        subcommands: [Analyze.self, Serve.self, Models.self, Eval.self, Rescore.self, Shortlist.self, Bench.self])
+        subcommands: [Analyze.self, Serve.self, Worker.self, Status.self, Retry.self, Erase.self, Models.self, Eval.self,
+                      Rescore.self, Shortlist.self, Bench.self, AnalyzeJob.self])
 
     /// Refuses to start on a CPU that lacks what the scoring core was built for (x86-64-v3 by default), with the
     /// way out, instead of dying on an illegal instruction later.
@@ -55,8 +56,18 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Model used when neither --model, the metadata nor the inbox folder names one.")
     var defaultModel = "software-engineer"
 
-    var catalog: ModelCatalog {
-        ModelCatalog(directory: directory ?? ProcessInfo.processInfo.environment["DEBRIEF_MODELS"] ?? "Models")
+    var catalogDirectory: String { directory ?? ProcessInfo.processInfo.environment["DEBRIEF_MODELS"] ?? "Models" }
+
+    var catalog: ModelCatalog { ModelCatalog(directory: catalogDirectory) }
+
+    /// Loads every model once, so that a broken one stops the command at start with its file and line.
+    func check() throws {
+        do {
+            _ = try catalog.all()
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
     }
 }
 
@@ -143,59 +154,51 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The watched folder; sub-folders name models (inbox/sales-manager/alice.mp4).")
     var inbox = "inbox"
 
-    @Option(help: "Data directory (SQLite database).")
-    var data = "debrief-data"
-
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
     @Option(help: "Port to listen on.")
     var port = 8080
 
-    @Option(help: "Number of analysis workers.")
-    var workers = 2
-
     @Option(help: "Seconds a file's size and modification time must stay unchanged before it is taken.")
     var stableSeconds = 2.0
 
+    @Option(help: "Move finished recordings (with their sidecars) to INBOX/processed or INBOX/failed: move, keep.")
+    var finished: FinishedFiles = .keep
+
+    @OptionGroup var storage: StoreOptions
+    @OptionGroup var work: WorkerOptions
     @OptionGroup var models: ModelOptions
     @OptionGroup var asr: ASROptions
 
     func validate() throws {
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be within 1…64") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0…65535") }
         guard stableSeconds >= 0 else { throw ValidationError("--stable-seconds must not be negative") }
     }
 
     func run() async throws {
         let logger = Logger(label: "debrief")
-        do {
-            _ = try models.catalog.all()
-        } catch {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        try models.check()
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let store: SQLiteStore
-        do {
-            store = try SQLiteStore(path: (data as NSString).appendingPathComponent("debrief.sqlite"))
-        } catch {
-            printError("\(error)")
-            throw ExitCode(2)
-        }
-        let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
-        var configuration = ServeConfiguration(inbox: inbox, host: host, port: port, workers: workers,
-                                               stableSeconds: stableSeconds)
+        let store = try await storage.open()
         let (recognition, recognizer) = try asr.start()
         defer { recognizer?.stop() }
-        configuration.analysis.asr = recognition
         if let name = recognition.recognizer?.name {
             logger.info("speech recognition: \(name) at \(recognition.client?.baseURL.absoluteString ?? "")")
         }
+        var configuration = ServeConfiguration(inbox: inbox, host: host, port: port, workers: work.workers,
+                                               stableSeconds: stableSeconds)
+        configuration.analysis.asr = recognition
+        configuration.policy = work.policy
+        configuration.scratch = storage.scratch
+        configuration.finished = finished
+        let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)
         let app = makeDebriefApplication(configuration: configuration, store: store, analyzer: analyzer, logger: logger)
         try await app.runService()
     }
 }
+
+extension FinishedFiles: ExpressibleByArgument {}
 
 struct Models: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,25 +4,12 @@ import Foundation
 import Pipeline
 import Scoring
 import Store
-import StoreSQLite
 
 /// The stored reports of one job model, latest per recording (a recording analysed twice is one candidate).
-private func latestReports(_ store: SQLiteStore, modelID: String) async throws -> [ReportSummary] {
+private func latestReports(_ store: any DebriefStore, modelID: String) async throws -> [ReportSummary] {
     var latest: [String: ReportSummary] = [:]
     for summary in try await store.reportSummaries(modelID: modelID) { latest[summary.recordingKey] = summary }
     return latest.values.sorted { $0.id < $1.id }
-}
-
-private func openStore(_ data: String) throws -> SQLiteStore {
-    let path = (data as NSString).appendingPathComponent("debrief.sqlite")
-    guard FileManager.default.fileExists(atPath: path) else {
-        printError("\(path): no Debrief database here (run `debrief serve --data \(data)` first, or pass --data)")
-        throw ExitCode(2)
-    }
-    do { return try SQLiteStore(path: path) } catch {
-        printError("\(error)")
-        throw ExitCode(2)
-    }
 }
 
 struct Rescore: AsyncParsableCommand {
@@ -37,8 +24,7 @@ struct Rescore: AsyncParsableCommand {
     @Option(help: "Model id (or path to a model YAML file) whose candidates to re-score.")
     var model: String
 
-    @Option(help: "Data directory (SQLite database).")
-    var data = "debrief-data"
+    @OptionGroup var storage: StoreOptions
 
     @OptionGroup var models: ModelOptions
 
@@ -55,7 +41,7 @@ struct Rescore: AsyncParsableCommand {
             printError(error.message)
             throw ExitCode(2)
         }
-        let store = try openStore(data)
+        let store = try await storage.open(mustExist: true)
         let summaries = try await latestReports(store, modelID: competencyModel.id)
         guard !summaries.isEmpty else {
             print("no stored reports for model '\(competencyModel.id)'")
@@ -96,15 +82,14 @@ struct Shortlist: AsyncParsableCommand {
     @Flag(help: "Print CSV instead of a table.")
     var csv = false
 
-    @Option(help: "Data directory (SQLite database).")
-    var data = "debrief-data"
+    @OptionGroup var storage: StoreOptions
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
     }
 
     func run() async throws {
-        let store = try openStore(data)
+        let store = try await storage.open(mustExist: true)
         let summaries = try await latestReports(store, modelID: model)
         let scored = summaries.filter { $0.overall.score != nil }
         let scores = scored.map { Float($0.overall.score!) }

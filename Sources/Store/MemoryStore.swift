@@ -1,0 +1,198 @@
+import DebriefModel
+import Foundation
+
+/// An in-memory store for tests and one-shot runs, with the same queue semantics as the database drivers.
+public actor MemoryStore: DebriefStore {
+    private var jobsByID: [JobID: Job] = [:]
+    private var reports: [ReportID: (summary: ReportSummary, json: Data, pipelineVersion: String)] = [:]
+    private var history: [ReportID: [Data]] = [:]
+    private var nextJob: JobID = 1
+    private var nextReport: ReportID = 1
+    private var nextToken: Int64 = 1
+
+    public init() {}
+
+    public func enqueue(_ job: NewJob, now: Date) throws -> Job? {
+        guard !jobsByID.values.contains(where: { $0.bundleKey == job.bundleKey }) else { return nil }
+        let new = Job(id: nextJob, path: job.path, folderModel: job.folderModel, bundleKey: job.bundleKey,
+                      createdAt: now, updatedAt: now)
+        jobsByID[nextJob] = new
+        nextJob += 1
+        return new
+    }
+
+    public func claimNext(worker: String, leaseSeconds: Double, now: Date) -> Job? {
+        let due = jobsByID.values.filter { $0.status == .queued && ($0.notBefore ?? now) <= now }
+        guard let id = due.map(\.id).min() else { return nil }
+        modify(id, now: now) {
+            $0.status = .running
+            $0.worker = worker
+            $0.attempts += 1
+            $0.leaseToken = nextToken
+            $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
+            $0.notBefore = nil
+        }
+        nextToken += 1
+        return jobsByID[id]
+    }
+
+    public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws -> Lease {
+        try held(lease)
+        modify(lease.job, now: now) { $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds) }
+        return jobsByID[lease.job]!.lease!
+    }
+
+    public func complete(_ lease: Lease, report: Report, now: Date) throws -> Completion {
+        try held(lease)
+        let completion: Completion
+        if let existing = reports.first(where: { Self.sameContent($0.value, report) })?.key {
+            completion = .duplicate(of: existing)
+        } else {
+            let id = nextReport
+            nextReport += 1
+            reports[id] = (ReportSummary(id: id, jobID: lease.job, report: report, createdAt: now),
+                           try ReportCoding.encode(report), report.pipelineVersion)
+            completion = .stored(id)
+        }
+        modify(lease.job, now: now) {
+            $0.status = .done
+            $0.reportID = completion.reportID
+            if case .duplicate(let of) = completion { $0.duplicateOf = of }
+            $0.error = nil
+            $0.leaseExpiresAt = nil
+        }
+        return completion
+    }
+
+    private static func sameContent(_ stored: (summary: ReportSummary, json: Data, pipelineVersion: String),
+                                     _ report: Report) -> Bool {
+        stored.summary.sha256 == report.recording.sha256 && stored.summary.modelID == report.model.id
+            && stored.summary.modelVersion == report.model.version && stored.pipelineVersion == report.pipelineVersion
+    }
+
+    public func fail(_ lease: Lease, reason: String, kind: FailureKind, policy: QueuePolicy, now: Date) throws -> Job {
+        try held(lease)
+        let retryAt = kind == .transient ? policy.retryAt(afterAttempt: jobsByID[lease.job]!.attempts, now: now) : nil
+        modify(lease.job, now: now) {
+            $0.status = retryAt == nil ? .failed : .queued
+            $0.notBefore = retryAt
+            $0.error = reason
+            $0.leaseExpiresAt = nil
+        }
+        return jobsByID[lease.job]!
+    }
+
+    public func release(_ lease: Lease, now: Date) throws {
+        try held(lease)
+        modify(lease.job, now: now) {
+            $0.status = .queued
+            $0.attempts -= 1
+            $0.leaseExpiresAt = nil
+        }
+    }
+
+    public func rescueExpired(policy: QueuePolicy, now: Date) -> [Job] {
+        let expired = jobsByID.values.filter { $0.status == .running && ($0.leaseExpiresAt ?? now) < now }
+        return expired.sorted { $0.id < $1.id }.map { job in
+            let retryAt = policy.retryAt(afterAttempt: job.attempts, now: now)
+            modify(job.id, now: now) {
+                $0.status = retryAt == nil ? .failed : .queued
+                $0.notBefore = retryAt
+                $0.error = QueueMessages.abandoned(worker: job.worker, attempts: job.attempts,
+                                                   quarantined: retryAt == nil)
+                $0.leaseExpiresAt = nil
+            }
+            return jobsByID[job.id]!
+        }
+    }
+
+    public func expireLeases(worker: String, now: Date) -> Int {
+        let held = jobsByID.values.filter { $0.status == .running && $0.worker == worker }
+        for job in held {
+            modify(job.id, now: now) { $0.leaseExpiresAt = now.addingTimeInterval(-1) }
+        }
+        return held.count
+    }
+
+    public func retry(job id: JobID, now: Date) throws -> Job {
+        guard let job = jobsByID[id] else { throw StoreError(code: .notFound, reason: "job \(id) not found") }
+        guard job.status == .failed else {
+            throw StoreError(code: .conflict, reason: "job \(id) is \(job.status.rawValue), not failed: nothing to retry")
+        }
+        modify(id, now: now) {
+            $0.status = .queued
+            $0.attempts = 0
+            $0.notBefore = nil
+        }
+        return jobsByID[id]!
+    }
+
+    public func queueCounts() -> [JobStatus: Int] {
+        jobsByID.values.reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
+    }
+
+    public func jobs(status: JobStatus?, limit: Int) -> [Job] {
+        Array(jobsByID.values.filter { status == nil || $0.status == status }.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func job(_ id: JobID) -> Job? { jobsByID[id] }
+
+    public func reportSummaries(limit: Int) -> [ReportSummary] {
+        Array(reports.values.map(\.summary).sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func reportJSON(_ id: ReportID) -> Data? { reports[id]?.json }
+
+    public func reportSummaries(modelID: String) -> [ReportSummary] {
+        reports.values.map(\.summary).filter { $0.modelID == modelID }.sorted { $0.id < $1.id }
+    }
+
+    public func revise(report id: ReportID, with report: Report, now: Date) throws {
+        guard let old = reports[id] else { throw StoreError(code: .notFound, reason: "report \(id) not found") }
+        history[id, default: []].append(old.json)
+        reports[id] = (ReportSummary(id: id, jobID: old.summary.jobID, report: report, createdAt: old.summary.createdAt),
+                       try ReportCoding.encode(report), report.pipelineVersion)
+    }
+
+    public func reportHistory(_ id: ReportID) -> [Data] { history[id] ?? [] }
+
+    public func erase(candidate: String, now: Date) -> Erasure {
+        let ids = Set(reports.filter { $0.value.summary.candidate == candidate }.map(\.key))
+        var erasure = Erasure(reports: ids.count, revisions: ids.reduce(0) { $0 + (history[$1]?.count ?? 0) })
+        let jobIDs = jobsByID.values.filter { job in job.reportID.map(ids.contains) ?? false }.map(\.id)
+        erasure.jobs = jobIDs.count
+        erasure.paths = jobIDs.sorted().map { jobsByID[$0]!.path }
+        for id in ids {
+            reports[id] = nil
+            history[id] = nil
+        }
+        for id in jobIDs { jobsByID[id] = nil }
+        return erasure
+    }
+
+    private func held(_ lease: Lease) throws {
+        guard let job = jobsByID[lease.job] else {
+            throw StoreError(code: .notFound, reason: "job \(lease.job) not found")
+        }
+        guard job.status == .running, job.leaseToken == lease.token else { throw QueueMessages.fenced(lease) }
+    }
+
+    private func modify(_ id: JobID, now: Date, _ change: (inout Job) -> Void) {
+        change(&jobsByID[id]!)
+        jobsByID[id]!.updatedAt = now
+    }
+}
+
+/// Wording shared by the drivers.
+public enum QueueMessages {
+    public static func fenced(_ lease: Lease) -> StoreError {
+        StoreError(code: .fenced, reason: "job \(lease.job): the lease (token \(lease.token)) is no longer held; "
+            + "the job was rescued or released and this write is rejected")
+    }
+
+    public static func abandoned(worker: String?, attempts: Int, quarantined: Bool) -> String {
+        let who = worker.map { "worker \($0)" } ?? "its worker"
+        let what = "\(who) stopped renewing its lease (it died, hung or lost the database) on attempt \(attempts)"
+        return quarantined ? "\(what); no attempts left, quarantined" : "\(what); queued again"
+    }
+}

@@ -1,0 +1,349 @@
+import ArgumentParser
+import Crypto
+import DebriefModel
+import Foundation
+import Logging
+import Pipeline
+import Service
+import ServiceLifecycle
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How analyses run: how many at once, isolated or not, their limits, and the queue's lease and retry policy.
+struct WorkerOptions: ParsableArguments {
+    @Option(help: "Number of analysis workers.")
+    var workers = 2
+
+    @Flag(inversion: .prefixedNo, help: "Analyse each recording in a child process with a memory cap and a time limit.")
+    var isolate = true
+
+    @Option(help: "Wall-clock limit of one analysis, in seconds.")
+    var jobTimeout = 1800.0
+
+    @Option(help: "Address-space cap of one analysis, in MiB.")
+    var memoryLimit = 4096
+
+    @Option(help: "Seconds a claimed job's lease lasts without a heartbeat.")
+    var leaseSeconds = 60.0
+
+    @Option(help: "Attempts per job (crashes and lost workers count) before it is quarantined.")
+    var maxAttempts = 3
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be within 1…64") }
+        guard jobTimeout >= 1 else { throw ValidationError("--job-timeout must be at least 1 second") }
+        guard memoryLimit >= 256 else { throw ValidationError("--memory-limit must be at least 256 MiB") }
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
+        guard (1...100).contains(maxAttempts) else { throw ValidationError("--max-attempts must be within 1…100") }
+    }
+
+    var policy: QueuePolicy { QueuePolicy(leaseSeconds: leaseSeconds, maxAttempts: maxAttempts) }
+
+    /// The analysis every worker runs: a child process per job (default), or in this process.
+    func analyzer(models: ModelOptions, recognition: SpeechRecognition, scratch: String) -> any JobAnalyzing {
+        guard isolate else {
+            return InProcessAnalyzer(Analyzer(catalog: models.catalog, defaultModel: models.defaultModel))
+        }
+        var arguments = ["analyze-job", "--models", models.catalogDirectory, "--default-model", models.defaultModel]
+        if let client = recognition.client, recognition.mode != .never {
+            arguments += ["--asr", recognition.mode.rawValue, "--asr-url", client.baseURL.absoluteString,
+                          "--asr-model", client.model]
+        } else {
+            arguments += ["--asr", "never"]
+        }
+        return IsolatedAnalyzer(executable: IsolatedAnalyzer.currentExecutable, arguments: arguments, scratch: scratch,
+                                limits: AnalysisLimits(wallSeconds: jobTimeout,
+                                                       memoryBytes: UInt64(memoryLimit) << 20))
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run analysis workers only, against a shared store (many machines, one PostgreSQL).",
+        discussion: """
+            Recordings must be on storage every machine sees at the same path. Workers claim jobs under leases that
+            they renew while working; the jobs of a machine that dies are rescued by the others once its leases
+            expire. SIGINT/SIGTERM: finish the current jobs, then stop.
+            """)
+
+    @OptionGroup var storage: StoreOptions
+    @OptionGroup var work: WorkerOptions
+    @OptionGroup var models: ModelOptions
+    @OptionGroup var asr: ASROptions
+
+    @Option(help: "Worker name prefix (default: the host name).")
+    var name = ProcessInfo.processInfo.hostName
+
+    func run() async throws {
+        var logger = Logger(label: "debrief.worker")
+        logger.logLevel = .info
+        try models.check()
+        let store = try await storage.open()
+        let (recognition, recognizer) = try asr.start()
+        defer { recognizer?.stop() }
+        let pool = WorkerPool(store: store,
+                              analyzer: work.analyzer(models: models, recognition: recognition, scratch: storage.scratch),
+                              count: work.workers, options: AnalysisOptions(asr: recognition), policy: work.policy,
+                              name: name, scratch: storage.scratch, logger: logger)
+        logger.info("\(work.workers) workers on \(storage.url.hasPrefix("sqlite:") ? storage.url : "PostgreSQL")")
+        let group = ServiceGroup(configuration: .init(services: [.init(service: pool)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Queue counts, running jobs and failures with reasons.")
+
+    @OptionGroup var storage: StoreOptions
+
+    @Option(help: "Failures to list.")
+    var failures = 20
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let store = try await storage.open(mustExist: true)
+        let counts = try await store.queueCounts()
+        let running = try await store.jobs(status: .running, limit: 100)
+        let failed = try await store.jobs(status: .failed, limit: failures)
+        if json {
+            struct Output: Encodable {
+                var counts: [String: Int]
+                var running: [Job]
+                var failed: [Job]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            let output = Output(counts: Dictionary(uniqueKeysWithValues: JobStatus.allCases.map {
+                ($0.rawValue, counts[$0] ?? 0)
+            }), running: running, failed: failed)
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            return
+        }
+        print(JobStatus.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: "  "))
+        let waiting = try await store.jobs(status: .queued, limit: 1000).filter { ($0.notBefore ?? .distantPast) > Date() }
+        if !waiting.isEmpty { print("\(waiting.count) queued jobs wait for a retry after a transient failure") }
+        for job in running {
+            let left = job.leaseExpiresAt.map { Int($0.timeIntervalSinceNow.rounded()) } ?? 0
+            print("running #\(job.id) \(job.path) — \(job.worker ?? "?"), attempt \(job.attempts), lease \(left) s")
+        }
+        for job in failed {
+            print("failed  #\(job.id) \(job.path) — attempt \(job.attempts): \(job.error ?? "no reason recorded")")
+        }
+        if !failed.isEmpty { print("`debrief retry JOB` queues a failed job again.") }
+    }
+}
+
+struct Retry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Queue a failed (quarantined) job again.")
+
+    @Argument(help: "Job id (see `debrief status`).")
+    var job: Int64
+
+    @OptionGroup var storage: StoreOptions
+
+    func run() async throws {
+        let store = try await storage.open(mustExist: true)
+        do {
+            let job = try await store.retry(job: job, now: Date())
+            print("job #\(job.id) queued again: \(job.path)")
+        } catch let error as StoreError {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Erase: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase everything Debrief holds about one candidate, and write an erasure receipt.",
+        discussion: """
+            Removes the candidate's reports (with every revision), the jobs that produced them, and their files:
+            the recordings and sidecars in the inbox (or its processed/ and failed/ folders), and metadata files in
+            the inbox naming the candidate. SQLite overwrites freed pages (secure_delete) and truncates its log.
+            The receipt (DATA/erasures/) records what was removed, and the candidate only as a SHA-256 digest.
+            """)
+
+    @Option(help: "The candidate, as named in the metadata (`candidate:`).")
+    var candidate: String
+
+    @Option(help: "The watched folder, searched for the candidate's files.")
+    var inbox = "inbox"
+
+    @OptionGroup var storage: StoreOptions
+
+    func run() async throws {
+        let store = try await storage.open(mustExist: true)
+        let now = Date()
+        let erasure: Erasure
+        do { erasure = try await store.erase(candidate: candidate, now: now) } catch let error as StoreError {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        let files = CandidateFiles(inbox: inbox)
+        var paths = Set(erasure.paths.flatMap(files.bundle(of:)))
+        paths.formUnion(files.metadataNaming(candidate).flatMap(files.bundle(of:)))
+        var removed: [String] = [], failed: [String] = []
+        for path in paths.sorted() where FileManager.default.fileExists(atPath: path) {
+            do {
+                try FileManager.default.removeItem(atPath: path)
+                removed.append(path)
+            } catch {
+                failed.append("\(path): \(error.localizedDescription)")
+            }
+        }
+        let receipt = ErasureReceipt(erasedAt: now, candidateSHA256: Self.digest(candidate), store: storage.url
+            .replacingOccurrences(of: #"//[^@/]*@"#, with: "//", options: .regularExpression),
+                                     reports: erasure.reports, revisions: erasure.revisions, jobs: erasure.jobs,
+                                     filesRemoved: removed.count, filesNotRemoved: failed)
+        let directory = (storage.data as NSString).appendingPathComponent("erasures")
+        let receiptPath = (directory as NSString).appendingPathComponent(
+            "erasure-\(Int(now.timeIntervalSince1970))-\(receipt.candidateSHA256.prefix(12)).json")
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            try encoder.encode(receipt).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)
+        } catch {
+            printError("\(receiptPath): cannot write the erasure receipt (\(error.localizedDescription))")
+            throw ExitCode(1)
+        }
+        print("erased: \(erasure.reports) reports, \(erasure.revisions) earlier revisions, \(erasure.jobs) jobs, "
+            + "\(removed.count) files; receipt \(receiptPath)")
+        for line in failed { printError("not removed: \(line)") }
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// What an erasure removed, without the personal data it removed.
+struct ErasureReceipt: Codable {
+    var erasedAt: Date
+    var candidateSHA256: String
+    var store: String
+    var reports: Int
+    var revisions: Int
+    var jobs: Int
+    var filesRemoved: Int
+    var filesNotRemoved: [String]
+}
+
+/// Finds a candidate's files in the inbox: a recording with its sidecars (same stem), wherever the service left it.
+struct CandidateFiles {
+    let inbox: String
+
+    /// `path` and its sidecars (with a résumé file its metadata names), at the inbox path and in processed/ and
+    /// failed/.
+    func bundle(of path: String) -> [String] {
+        let relative = path.hasPrefix(inbox + "/") ? String(path.dropFirst(inbox.count + 1)) : nil
+        var places = [path]
+        if let relative {
+            for folder in InboxScanner.reservedFolders {
+                places.append(((inbox as NSString).appendingPathComponent(folder) as NSString)
+                    .appendingPathComponent(relative))
+            }
+        }
+        let files = places.flatMap(bundleFiles(of:))
+        return files + files.compactMap(Self.resume(namedBy:))
+    }
+
+    /// The résumé file a metadata sidecar points at, if any.
+    static func resume(namedBy path: String) -> String? {
+        guard metadataExtensions.contains((path as NSString).pathExtension.lowercased()),
+              let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let file = (try? RecordingMetadata.parse(text: text, file: path))?.resumeFile else { return nil }
+        return file.hasPrefix("/") ? file
+            : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+    }
+
+    /// Metadata sidecars (.json/.yaml/.yml) in the inbox tree whose `candidate` is `candidate`.
+    func metadataNaming(_ candidate: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: inbox) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            guard metadataExtensions.contains((relative as NSString).pathExtension.lowercased()) else { continue }
+            let path = (inbox as NSString).appendingPathComponent(relative)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  ((attributes[.size] as? NSNumber)?.intValue ?? .max) < 1 << 20,
+                  let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            if let metadata = try? RecordingMetadata.parse(text: text, file: path), metadata.candidate == candidate {
+                found.append(path)
+            }
+        }
+        return found
+    }
+}
+
+/// One recording analysed in a child process of `debrief serve`/`worker` (see `IsolatedAnalyzer`); not for people.
+struct AnalyzeJob: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze-job", abstract: "Analyse one queued recording (internal: run by the workers).",
+        shouldDisplay: false)
+
+    @Argument var file: String
+    @Option var output: String
+    @Option var folderModel: String?
+    @Option var parent: Int32?
+    @Option var memoryLimit: UInt64?
+    @Option var frameRate = 2.0
+    @OptionGroup var models: ModelOptions
+    @OptionGroup var asr: ASROptions
+
+    func run() async throws {
+        var core = rlimit(rlim_cur: 0, rlim_max: 0)
+        setrlimit(Int32(RLIMIT_CORE.rawValue), &core)
+        if let memoryLimit {
+            var cap = rlimit(rlim_cur: rlim_t(memoryLimit), rlim_max: rlim_t(memoryLimit))
+            setrlimit(Int32(RLIMIT_AS.rawValue), &cap)
+        }
+        if let parent { Self.dieWithParent(parent) }
+        let (recognition, recognizer) = try asr.start()
+        defer { recognizer?.stop() }
+        let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
+        let request = AnalysisRequest(input: file, folderModel: folderModel,
+                                      options: AnalysisOptions(frameRate: frameRate, asr: recognition))
+        do {
+            let report = try analyzer.analyze(request)
+            try Self.writeAtomically(try ReportCoding.encode(report), to: output)
+        } catch let error as AnalysisError {
+            FileHandle.standardOutput.write(try JSONEncoder().encode(ChildFailure(error)))
+            throw ExitCode(2)
+        }
+    }
+
+    /// The worker that started this process may be killed (kill -9 included): then this process stops too, within a
+    /// second, instead of finishing a job nobody will collect.
+    static func dieWithParent(_ parent: Int32) {
+        guard getppid() == parent else { _exit(3) }
+        Thread.detachNewThread {
+            while true {
+                sleep(1)
+                if getppid() != parent { _exit(3) }
+            }
+        }
+    }
+
+    /// Writes `data` under a temporary name, flushes it, and renames it into place: a reader sees all or nothing.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let temporary = path + ".part"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw AnalysisError(code: .crashed, message: "\(temporary): cannot write the report")
+        }
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary, path) == 0 else {
+            throw AnalysisError(code: .crashed, message: "\(path): cannot move the report into place")
+        }
+    }
+}
