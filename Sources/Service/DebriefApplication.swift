@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Pipeline
+import ServiceLifecycle
 import Store
 import Web
 
@@ -42,16 +43,21 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
 /// One process with the given way of analysing (in process, or a child process per recording).
 public func makeDebriefApplication(configuration: ServeConfiguration, store: any DebriefStore,
                                    analyzer: any JobAnalyzing, logger: Logger) -> some ApplicationProtocol {
-    Application(
+    var services: [any Service] = [
+        InboxWatcher(inbox: configuration.inbox, store: store, interval: configuration.scanInterval,
+                     stableSeconds: configuration.stableSeconds, logger: logger),
+    ]
+    // No workers: this process only ingests and serves; `debrief worker` processes elsewhere do the analysis.
+    if configuration.workers > 0 {
+        services.append(WorkerPool(store: store, analyzer: analyzer, count: configuration.workers,
+                                   options: configuration.analysis, policy: configuration.policy,
+                                   scratch: configuration.scratch,
+                                   finished: configuration.finished.inbox(configuration.inbox), logger: logger))
+    }
+    return Application(
         router: makeRouter(store: store),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
-        services: [
-            InboxWatcher(inbox: configuration.inbox, store: store, interval: configuration.scanInterval,
-                         stableSeconds: configuration.stableSeconds, logger: logger),
-            WorkerPool(store: store, analyzer: analyzer, count: configuration.workers, options: configuration.analysis,
-                       policy: configuration.policy, scratch: configuration.scratch,
-                       finished: configuration.finished.inbox(configuration.inbox), logger: logger),
-        ],
+        services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             let url = "http://\(configuration.host):\(port)/"

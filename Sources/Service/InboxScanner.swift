@@ -43,24 +43,40 @@ public struct InboxScanner: Sendable {
     }
 
     /// Feeds one listing (relative path → observation) taken at `now`; returns the jobs that became ready.
-    public mutating func observe(_ listing: [String: FileObservation], now: Date) -> [NewJob] {
-        var ready: [NewJob] = []
-        let candidates = listing.keys.filter { isCandidate($0, listing: listing) }
-        for relative in candidates.sorted() {
-            let observation = listing[relative]!
+    ///
+    /// A recording is taken only when its whole bundle — the recording and every sidecar with its stem — has kept
+    /// its size and modification time for `stableSeconds`, no sidecar is still under a temporary name
+    /// (`a.vtt.part`), and no process holds any of them open for writing.
+    /// - Parameter beingWritten: of the given absolute paths, those a process still holds open for writing (a copy
+    ///   that stalled longer than `stableSeconds`).
+    public mutating func observe(_ listing: [String: FileObservation], now: Date,
+                                 beingWritten: (Set<String>) -> Set<String> = { _ in [] }) -> [NewJob] {
+        var stable: Set<String> = []
+        for (relative, observation) in listing {
             if let previous = seen[relative], previous.observation == observation {
-                if now.timeIntervalSince(previous.since) >= stableSeconds {
-                    // Zero-byte files are queued too: the analysis says clearly why they fail.
-                    let components = relative.split(separator: "/")
-                    let folder = components.count > 1 ? String(components[0]) : nil
-                    let key = "\(relative)|\(observation.size)|\(Int64(observation.modified.timeIntervalSince1970 * 1000))"
-                    guard emitted.insert(key).inserted else { continue }
-                    ready.append(NewJob(path: (root as NSString).appendingPathComponent(relative),
-                                        folderModel: folder, bundleKey: key))
-                }
+                if now.timeIntervalSince(previous.since) >= stableSeconds { stable.insert(relative) }
             } else {
                 seen[relative] = (observation, now)
             }
+        }
+        let candidates = listing.keys.filter { isCandidate($0, listing: listing) && stable.contains($0) }
+        let bundles = Dictionary(uniqueKeysWithValues: candidates.map { ($0, Self.bundle(of: $0, in: listing)) })
+        let settled = candidates.filter { candidate in
+            bundles[candidate]!.allSatisfy { stable.contains($0) && !Self.isIgnored(($0 as NSString).lastPathComponent) }
+        }
+        let root = self.root
+        let absolute = { (relative: String) in (root as NSString).appendingPathComponent(relative) }
+        let inspected = Set(settled.flatMap { bundles[$0]! }.map(absolute))
+        let open = inspected.isEmpty ? [] : beingWritten(inspected)
+        var ready: [NewJob] = []
+        for relative in settled.sorted() where !bundles[relative]!.contains(where: { open.contains(absolute($0)) }) {
+            // Zero-byte files are queued too: the analysis says clearly why they fail.
+            let observation = listing[relative]!
+            let components = relative.split(separator: "/")
+            let folder = components.count > 1 ? String(components[0]) : nil
+            let key = "\(relative)|\(observation.size)|\(Int64(observation.modified.timeIntervalSince1970 * 1000))"
+            guard emitted.insert(key).inserted else { continue }
+            ready.append(NewJob(path: absolute(relative), folderModel: folder, bundleKey: key))
         }
         // Forget files that vanished, so a re-dropped file is seen afresh.
         for key in seen.keys where listing[key] == nil {
@@ -68,6 +84,19 @@ public struct InboxScanner: Sendable {
             emitted = emitted.filter { !$0.hasPrefix(key + "|") }
         }
         return ready
+    }
+
+    /// The files of the listing that belong with `relative`: itself and its sidecars (`STEM.*` in its folder,
+    /// temporary names included), but not other recordings.
+    static func bundle(of relative: String, in listing: [String: FileObservation]) -> [String] {
+        let directory = (relative as NSString).deletingLastPathComponent
+        let stem = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
+        return listing.keys.filter { other in
+            guard other != relative else { return true }
+            guard (other as NSString).deletingLastPathComponent == directory,
+                  (other as NSString).lastPathComponent.hasPrefix(stem + ".") else { return false }
+            return !recordingExtensions.contains((other as NSString).pathExtension.lowercased())
+        }
     }
 
     private func isCandidate(_ relative: String, listing: [String: FileObservation]) -> Bool {
@@ -114,4 +143,30 @@ public func listInbox(_ root: String) -> [String: FileObservation]? {
         }
     }
     return listing
+}
+
+/// Which of `paths` some process on this machine holds open for writing, from /proc (a copy in progress, however
+/// long it stalls). Writers on other machines (network shares) are invisible here: for those the stability window
+/// is the only guard.
+public func filesOpenForWriting(_ paths: Set<String>) -> Set<String> {
+    var wanted: [String: String] = [:]
+    for path in paths {
+        wanted[URL(fileURLWithPath: path).resolvingSymlinksInPath().path] = path
+    }
+    let manager = FileManager.default
+    guard let processes = try? manager.contentsOfDirectory(atPath: "/proc") else { return [] }
+    var open: Set<String> = []
+    for pid in processes where pid.first?.isNumber == true {
+        guard let descriptors = try? manager.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+        for descriptor in descriptors {
+            guard let target = try? manager.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)"),
+                  let original = wanted[target],
+                  let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(descriptor)", encoding: .utf8),
+                  let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags:") }),
+                  let flags = Int(flagsLine.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8)
+            else { continue }
+            if flags & 0o3 != 0 { open.insert(original) }  // O_WRONLY or O_RDWR
+        }
+    }
+    return open
 }

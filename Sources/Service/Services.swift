@@ -30,7 +30,7 @@ public struct InboxWatcher: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if let listing = listInbox(inbox) {
                 missingLogged = false
-                for job in scanner.observe(listing, now: Date()) {
+                for job in scanner.observe(listing, now: Date(), beingWritten: filesOpenForWriting) {
                     do {
                         if let queued = try await store.enqueue(job, now: Date()) {
                             logger.info("queued", metadata: ["job": "\(queued.id)", "file": "\(job.path)"])

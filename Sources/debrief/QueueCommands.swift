@@ -13,7 +13,7 @@ import Glibc
 
 /// How analyses run: how many at once, isolated or not, their limits, and the queue's lease and retry policy.
 struct WorkerOptions: ParsableArguments {
-    @Option(help: "Number of analysis workers.")
+    @Option(help: "Number of analysis workers (serve: 0 only ingests and serves; workers run elsewhere).")
     var workers = 2
 
     @Flag(inversion: .prefixedNo, help: "Analyse each recording in a child process with a memory cap and a time limit.")
@@ -32,7 +32,7 @@ struct WorkerOptions: ParsableArguments {
     var maxAttempts = 3
 
     func validate() throws {
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be within 1…64") }
+        guard (0...64).contains(workers) else { throw ValidationError("--workers must be within 0…64") }
         guard jobTimeout >= 1 else { throw ValidationError("--job-timeout must be at least 1 second") }
         guard memoryLimit >= 256 else { throw ValidationError("--memory-limit must be at least 256 MiB") }
         guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
@@ -80,6 +80,7 @@ struct Worker: AsyncParsableCommand {
         var logger = Logger(label: "debrief.worker")
         logger.logLevel = .info
         try models.check()
+        guard work.workers > 0 else { throw ValidationError("debrief worker needs --workers 1 or more") }
         let store = try await storage.open()
         let (recognition, recognizer) = try asr.start()
         defer { recognizer?.stop() }

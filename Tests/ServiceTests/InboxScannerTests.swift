@@ -23,6 +23,44 @@ import Testing
         #expect(scanner.observe(["a.mp4": observation(200, 2)], now: t0 + 5).isEmpty)
     }
 
+    /// A bundle starts only when every file of it is stable and none is still under a temporary name.
+    @Test func waitsForTheWholeBundle() {
+        var scanner = InboxScanner(root: "/in", stableSeconds: 2)
+        var listing = ["a.mp4": observation(100), "a.vtt.part": observation(10), "b.mp4": observation(5)]
+        _ = scanner.observe(listing, now: t0)
+        #expect(scanner.observe(listing, now: t0 + 3).map(\.path) == ["/in/b.mp4"])
+        // The transcript's copy finishes (renamed into place): the bundle waits for it to be stable too.
+        listing["a.vtt.part"] = nil
+        listing["a.vtt"] = observation(10, 5)
+        #expect(scanner.observe(listing, now: t0 + 4).isEmpty)
+        #expect(scanner.observe(listing, now: t0 + 6.1).map(\.path) == ["/in/a.mp4"])
+    }
+
+    /// A copy that stalls longer than the stability window is not taken while its writer keeps the file open.
+    @Test func waitsWhileAWriterHoldsTheFile() {
+        var scanner = InboxScanner(root: "/in", stableSeconds: 1)
+        let listing = ["a.mp4": observation(100)]
+        _ = scanner.observe(listing, now: t0)
+        #expect(scanner.observe(listing, now: t0 + 5, beingWritten: { $0 }).isEmpty)
+        #expect(scanner.observe(listing, now: t0 + 6, beingWritten: { _ in [] }).map(\.path) == ["/in/a.mp4"])
+    }
+
+    /// /proc tells which files a process holds open for writing.
+    @Test func findsWritersThroughProc() throws {
+        let directory = NSTemporaryDirectory() + "debrief-writers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let writing = directory + "/copying.mp4", done = directory + "/done.mp4"
+        #expect(FileManager.default.createFile(atPath: writing, contents: Data([1])))
+        #expect(FileManager.default.createFile(atPath: done, contents: Data([1])))
+        let handle = try #require(FileHandle(forWritingAtPath: writing))
+        let reader = try #require(FileHandle(forReadingAtPath: done))
+        #expect(filesOpenForWriting([writing, done]) == [writing])
+        try handle.close()
+        try reader.close()
+        #expect(filesOpenForWriting([writing, done]).isEmpty)
+    }
+
     @Test func ignoresTemporaryHiddenAndSidecarFiles() {
         var scanner = InboxScanner(root: "/in", stableSeconds: 0)
         let listing = [
