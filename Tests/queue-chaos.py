@@ -106,7 +106,11 @@ def stop(process):
 def wait_until_settled(debrief, expected, timeout):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        counts = debrief.status()["counts"]
+        try:
+            counts = debrief.status()["counts"]
+        except RuntimeError:  # the service has not created its database yet
+            time.sleep(0.5)
+            continue
         if counts["done"] + counts["failed"] >= expected and counts["queued"] == 0 and counts["running"] == 0:
             return counts
         time.sleep(0.5)
@@ -319,18 +323,18 @@ def phase_slow(binary, work, rng, copies=50):
     inbox, data = os.path.join(work, "slow-inbox"), os.path.join(work, "slow-data")
     os.makedirs(inbox)
     os.makedirs(data)
-    source = os.path.join(ROOT, "Media", "phone-screen-en.m4a")
+    source = os.path.join(ROOT, "Media", "interview-en.mp4")
     debrief = Debrief(binary, data)
     process = debrief.serve(inbox, workers=2)
     time.sleep(1)
     threads = []
     for index in range(copies):
         # Each copy differs (a trailing byte) so that none is a duplicate of another.
-        staged = os.path.join(work, f"slow-{index}.m4a")
+        staged = os.path.join(work, f"slow-{index}.mp4")
         shutil.copy(source, staged)
         with open(staged, "ab") as handle:
             handle.write(bytes([index]))
-        thread = threading.Thread(target=slow_copy, args=(staged, os.path.join(inbox, f"slow-{index:02d}.m4a"),
+        thread = threading.Thread(target=slow_copy, args=(staged, os.path.join(inbox, f"slow-{index:02d}.mp4"),
                                                           1 << 20, 1.0, random.Random(index)))
         thread.start()
         threads.append(thread)
@@ -339,9 +343,11 @@ def phase_slow(binary, work, rng, copies=50):
     counts = wait_until_settled(debrief, copies, timeout=600)
     stop(process)
     database = os.path.join(data, "debrief.sqlite")
-    early = sqlite_rows(database, "SELECT COUNT(*) FROM job WHERE status = 'failed'")[0][0]
-    check(counts["done"] == copies and early == 0,
-          f"all {copies} slow copies analysed complete, none taken early: {counts}")
+    failed = sqlite_rows(database, "SELECT COUNT(*) FROM job WHERE status = 'failed'")[0][0]
+    sizes = [json.loads(row[0])["recording"]["sizeBytes"] for row in sqlite_rows(database, "SELECT json FROM report")]
+    full = os.path.getsize(source) + 1
+    check(counts["done"] == copies and failed == 0 and len(sizes) == copies and all(s == full for s in sizes),
+          f"all {copies} slow copies analysed at their full size ({full} bytes), none taken early: {counts}")
 
 
 def main():

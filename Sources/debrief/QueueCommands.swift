@@ -300,6 +300,7 @@ struct AnalyzeJob: AsyncParsableCommand {
     @OptionGroup var asr: ASROptions
 
     func run() async throws {
+        setpgid(0, 0)
         var core = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(Int32(RLIMIT_CORE.rawValue), &core)
         if let memoryLimit {
