@@ -34,6 +34,8 @@ public struct DecodeLimits: Sendable {
     public var maxStreams = 64
     /// Frames larger than this (pixels) are refused rather than scaled.
     public var maxFramePixels = 8192 * 8192
+    /// Packets larger than this are skipped and counted as decode errors (no real audio or video packet comes near).
+    public var maxPacketBytes: Int32 = 64 << 20
 
     public init() {}
 }

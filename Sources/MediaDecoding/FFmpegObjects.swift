@@ -80,7 +80,9 @@ final class Decoder {
     let streamIndex: Int
     let timeBase: AVRational
 
-    init(format: InputFormat, streamIndex: Int, file: String) throws(DecodeError) {
+    /// - Parameter maxPixels: the decoder refuses frames larger than this, also when a stream changes its size
+    ///   mid-way (the check at opening sees only the header).
+    init(format: InputFormat, streamIndex: Int, file: String, maxPixels: Int = 8192 * 8192) throws(DecodeError) {
         let stream = format.stream(streamIndex)
         let parameters = stream.pointee.codecpar!
         let codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
@@ -100,6 +102,7 @@ final class Decoder {
         }
         context.pointee.pkt_timebase = stream.pointee.time_base
         context.pointee.thread_count = 1
+        context.pointee.max_pixels = Int64(maxPixels)
         result = AVResult(rawValue: avcodec_open2(context, codec, nil))
         if result.isError {
             throw DecodeError(code: .unsupportedCodec, file: file,

@@ -159,7 +159,8 @@ public final class MediaReader {
             try AudioPath(decoder: Decoder(format: format, streamIndex: index, file: path), options: options)
         }
         let video = try videoIndex.map { index throws(DecodeError) in
-            try VideoPath(decoder: Decoder(format: format, streamIndex: index, file: path),
+            try VideoPath(decoder: Decoder(format: format, streamIndex: index, file: path,
+                                           maxPixels: options.limits.maxFramePixels),
                           options: options, startTime: startSeconds(index),
                           rotationDegrees: facts.video?.rotationDegrees ?? 0)
         }
@@ -176,6 +177,10 @@ public final class MediaReader {
                 break
             }
             defer { packet.unref() }
+            if packet.pointer.pointee.size > options.limits.maxPacketBytes {
+                stats.decodeErrors += 1
+                continue
+            }
             let index = Int(packet.pointer.pointee.stream_index)
             if let audio, index == audio.decoder.streamIndex {
                 try audio.decode(packet, frame: frame, file: path, stats: &stats, sink: &sink)

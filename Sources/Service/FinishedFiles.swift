@@ -1,3 +1,4 @@
+import DebriefModel
 import Foundation
 import Pipeline
 #if canImport(Glibc)
@@ -59,5 +60,53 @@ public struct FinishedMover: Sendable {
             if file == path { moved = destination }
         }
         return moved
+    }
+}
+
+/// Finds a candidate's files in the inbox: a recording with its sidecars (same stem), wherever the service left it.
+public struct CandidateFiles: Sendable {
+    public let inbox: String
+
+    public init(inbox: String) { self.inbox = inbox }
+
+    /// `path` and its sidecars (with a résumé file its metadata names), at the inbox path and in processed/ and
+    /// failed/.
+    public func bundle(of path: String) -> [String] {
+        let relative = path.hasPrefix(inbox + "/") ? String(path.dropFirst(inbox.count + 1)) : nil
+        var places = [path]
+        if let relative {
+            for folder in InboxScanner.reservedFolders {
+                places.append(((inbox as NSString).appendingPathComponent(folder) as NSString)
+                    .appendingPathComponent(relative))
+            }
+        }
+        let files = places.flatMap(bundleFiles(of:))
+        return files + files.compactMap(Self.resume(namedBy:))
+    }
+
+    /// The résumé file a metadata sidecar points at, if any.
+    static func resume(namedBy path: String) -> String? {
+        guard metadataExtensions.contains((path as NSString).pathExtension.lowercased()),
+              let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let file = (try? RecordingMetadata.parse(text: text, file: path))?.resumeFile else { return nil }
+        return file.hasPrefix("/") ? file
+            : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+    }
+
+    /// Metadata sidecars (.json/.yaml/.yml) in the inbox tree whose `candidate` is `candidate`.
+    public func metadataNaming(_ candidate: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: inbox) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            guard metadataExtensions.contains((relative as NSString).pathExtension.lowercased()) else { continue }
+            let path = (inbox as NSString).appendingPathComponent(relative)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  ((attributes[.size] as? NSNumber)?.intValue ?? .max) < 1 << 20,
+                  let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            if let metadata = try? RecordingMetadata.parse(text: text, file: path), metadata.candidate == candidate {
+                found.append(path)
+            }
+        }
+        return found
     }
 }

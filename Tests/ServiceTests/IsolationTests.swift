@@ -226,3 +226,31 @@ import Testing
         }
     }
 }
+
+/// What `debrief erase` deletes besides database rows: the candidate's bundles wherever they were left, and any
+/// metadata in the inbox naming them (with the résumé it points at).
+@Suite struct CandidateFilesTests {
+    @Test func findsEveryFileOfACandidate() throws {
+        let directory = Fixtures.temporaryDirectory("erase")
+        defer { Fixtures.cleanUp(directory) }
+        let inbox = "\(directory)/inbox"
+        let files = [
+            "processed/m/ann.mp4": "x", "processed/m/ann.vtt": "WEBVTT", "processed/m/ann.yaml": "candidate: Ann Lee\nresumeFile: cv.txt\n",
+            "processed/m/cv.txt": "CV", "m/ann2.m4a": "x", "m/ann2.json": #"{"candidate": "Ann Lee"}"#,
+            "bob.mp4": "x", "bob.json": #"{"candidate": "Bob"}"#,
+        ]
+        for (name, text) in files {
+            let path = "\(inbox)/\(name)"
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            Fixtures.write(text, to: path)
+        }
+        let finder = CandidateFiles(inbox: inbox)
+        // The job's path is where the file was dropped; the service moved it to processed/.
+        #expect(Set(finder.bundle(of: "\(inbox)/m/ann.mp4")) == Set(["processed/m/ann.mp4", "processed/m/ann.vtt",
+                                                                     "processed/m/ann.yaml", "processed/m/cv.txt"]
+            .map { "\(inbox)/\($0)" }))
+        #expect(Set(finder.metadataNaming("Ann Lee")) == ["\(inbox)/processed/m/ann.yaml", "\(inbox)/m/ann2.json"])
+        #expect(finder.metadataNaming("Nobody").isEmpty)
+    }
+}
