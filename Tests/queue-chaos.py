@@ -295,6 +295,10 @@ def phase_mutants(binary, work, rng, count=1000):
     check(alive, "the service survived every file")
     check(counts["done"] + counts["failed"] == total, f"every file ended done or failed: {counts} of {total}")
     check(all(reason.strip() for reason in reasons), "each failure has a reason")
+    types = {}
+    for job in status["failed"]:
+        types[job.get("errorCode")] = types.get(job.get("errorCode"), 0) + 1
+    check(None not in types, f"each failure has a type: {types}")
     check(valid == len(samples), f"the {len(samples)} unmodified samples were reported ({valid})")
     print(f"  mutations: {kinds}; {counts['done']} still analysable, {counts['failed']} failed "
           f"({crashed} by a crash caught in the child process); {elapsed:.0f} s", flush=True)

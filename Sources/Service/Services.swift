@@ -194,9 +194,9 @@ public struct WorkerPool: Service {
                                 metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
                 }
             case .failure(let error):
-                let after = try await store.fail(lease, reason: error.message,
-                                                 kind: error.isTransient ? .transient : .permanent,
-                                                 policy: policy, now: Date())
+                let failure = JobFailure(code: error.code.rawValue, reason: error.message,
+                                         kind: error.isTransient ? .transient : .permanent)
+                let after = try await store.fail(lease, failure, policy: policy, now: Date())
                 logger.warning(after.status == .queued ? "job failed; it will be tried again" : "job failed",
                                metadata: ["job": "\(job.id)", "reason": "\(error.message)"])
                 if after.status == .failed { moveFinished(job, succeeded: false) }

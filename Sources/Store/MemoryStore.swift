@@ -59,6 +59,7 @@ public actor MemoryStore: DebriefStore {
             $0.reportID = completion.reportID
             if case .duplicate(let of) = completion { $0.duplicateOf = of }
             $0.error = nil
+            $0.errorCode = nil
             $0.leaseExpiresAt = nil
         }
         return completion
@@ -70,13 +71,15 @@ public actor MemoryStore: DebriefStore {
             && stored.summary.modelVersion == report.model.version && stored.pipelineVersion == report.pipelineVersion
     }
 
-    public func fail(_ lease: Lease, reason: String, kind: FailureKind, policy: QueuePolicy, now: Date) throws -> Job {
+    public func fail(_ lease: Lease, _ failure: JobFailure, policy: QueuePolicy, now: Date) throws -> Job {
         try held(lease)
-        let retryAt = kind == .transient ? policy.retryAt(afterAttempt: jobsByID[lease.job]!.attempts, now: now) : nil
+        let retryAt = failure.kind == .transient
+            ? policy.retryAt(afterAttempt: jobsByID[lease.job]!.attempts, now: now) : nil
         modify(lease.job, now: now) {
             $0.status = retryAt == nil ? .failed : .queued
             $0.notBefore = retryAt
-            $0.error = reason
+            $0.error = failure.reason
+            $0.errorCode = failure.code
             $0.leaseExpiresAt = nil
         }
         return jobsByID[lease.job]!
@@ -100,6 +103,7 @@ public actor MemoryStore: DebriefStore {
                 $0.notBefore = retryAt
                 $0.error = QueueMessages.abandoned(worker: job.worker, attempts: job.attempts,
                                                    quarantined: retryAt == nil)
+                $0.errorCode = JobFailure.abandonedCode
                 $0.leaseExpiresAt = nil
             }
             return jobsByID[job.id]!

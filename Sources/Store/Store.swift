@@ -40,6 +40,8 @@ public struct Job: Sendable, Equatable, Codable {
     public var attempts: Int
     /// The last failure's reason (kept when a transient failure re-queues the job).
     public var error: String?
+    /// The last failure's type (`JobFailure.code`).
+    public var errorCode: String?
     public var worker: String?
     public var reportID: ReportID?
     /// Set when the recording's content, model version and pipeline version match a report already stored.
@@ -54,7 +56,7 @@ public struct Job: Sendable, Equatable, Codable {
     public var updatedAt: Date
 
     public init(id: JobID, path: String, folderModel: String?, bundleKey: String, status: JobStatus = .queued,
-                attempts: Int = 0, error: String? = nil, worker: String? = nil, reportID: ReportID? = nil,
+                attempts: Int = 0, error: String? = nil, errorCode: String? = nil, worker: String? = nil, reportID: ReportID? = nil,
                 duplicateOf: ReportID? = nil, leaseToken: Int64 = 0, leaseExpiresAt: Date? = nil,
                 notBefore: Date? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
@@ -64,6 +66,7 @@ public struct Job: Sendable, Equatable, Codable {
         self.status = status
         self.attempts = attempts
         self.error = error
+        self.errorCode = errorCode
         self.worker = worker
         self.reportID = reportID
         self.duplicateOf = duplicateOf
@@ -141,6 +144,23 @@ public enum Completion: Sendable, Equatable {
 public enum FailureKind: String, Sendable {
     case transient
     case permanent
+}
+
+/// Why a job failed: a type (the analysis error's code: `decode`, `crashed`, `timeout`, …; `abandoned` for a lease
+/// that expired), the sentence people read, and whether trying again may help.
+public struct JobFailure: Sendable, Equatable {
+    public var code: String
+    public var reason: String
+    public var kind: FailureKind
+
+    public init(code: String, reason: String, kind: FailureKind) {
+        self.code = code
+        self.reason = reason
+        self.kind = kind
+    }
+
+    /// The type recorded when a worker stopped renewing its lease.
+    public static let abandonedCode = "abandoned"
 }
 
 /// What `erase(candidate:)` removed from the store, and the files it points at (the caller deletes those).
@@ -237,7 +257,7 @@ public protocol DebriefStore: Sendable {
     /// Records a failure: a transient one re-queues the job after a backoff until `policy.maxAttempts`, anything
     /// else quarantines it (`failed`) with the reason. Returns the job as it now is. Throws `.fenced` when the lease
     /// was lost.
-    func fail(_ lease: Lease, reason: String, kind: FailureKind, policy: QueuePolicy, now: Date) async throws -> Job
+    func fail(_ lease: Lease, _ failure: JobFailure, policy: QueuePolicy, now: Date) async throws -> Job
     /// Gives a claimed job back untouched (graceful shutdown): queued again, the claim not counted.
     func release(_ lease: Lease, now: Date) async throws
     /// Re-queues (or, out of attempts, quarantines) running jobs whose lease expired before `now`. Returns them.

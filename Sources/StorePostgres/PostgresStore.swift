@@ -81,6 +81,7 @@ public final class PostgresStore: DebriefStore {
             """,
             "CREATE INDEX report_revision_report ON report_revision (report_id)",
         ]),
+        (2, ["ALTER TABLE job ADD COLUMN error_code TEXT"]),
     ]
 
     private static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
@@ -158,6 +159,7 @@ public final class PostgresStore: DebriefStore {
                    bundleKey: try row["bundle_key"].decode(String.self),
                    status: JobStatus(rawValue: try row["status"].decode(String.self)) ?? .failed,
                    attempts: try row["attempts"].decode(Int.self), error: try row["error"].decode(String?.self),
+                   errorCode: try row["error_code"].decode(String?.self),
                    worker: try row["worker"].decode(String?.self), reportID: try row["report_id"].decode(Int64?.self),
                    duplicateOf: try row["duplicate_of"].decode(Int64?.self),
                    leaseToken: try row["lease_token"].decode(Int64.self),
@@ -257,31 +259,30 @@ public final class PostgresStore: DebriefStore {
             let duplicateOf: Int64? = if case .duplicate(let of) = completion { of } else { nil }
             try await connection.query("""
                 UPDATE job SET status = 'done', report_id = \(completion.reportID), duplicate_of = \(duplicateOf),
-                               error = NULL, lease_expires_at = NULL, updated_at = \(time)
+                               error = NULL, error_code = NULL, lease_expires_at = NULL, updated_at = \(time)
                 WHERE id = \(lease.job)
                 """, logger: logger)
             return completion
         }
     }
 
-    public func fail(_ lease: Lease, reason: String, kind: FailureKind, policy: QueuePolicy,
-                     now: Date) async throws -> Job {
+    public func fail(_ lease: Lease, _ failure: JobFailure, policy: QueuePolicy, now: Date) async throws -> Job {
         let logger = logger
         return try await transaction("recording the failure of job \(lease.job)") { connection in
             let job = try await Self.requireHeld(connection, lease, logger: logger)
-            let retryAt = kind == .transient ? policy.retryAt(afterAttempt: job.attempts, now: now) : nil
-            return try await Self.settle(connection, job: job.id, retryAt: retryAt, reason: reason, now: now,
-                                         logger: logger)
+            let retryAt = failure.kind == .transient ? policy.retryAt(afterAttempt: job.attempts, now: now) : nil
+            return try await Self.settle(connection, job: job.id, retryAt: retryAt, reason: failure.reason,
+                                         code: failure.code, now: now, logger: logger)
         }
     }
 
     /// Queues the job again at `retryAt`, or quarantines it when that is nil.
     private static func settle(_ connection: PostgresConnection, job: JobID, retryAt: Date?, reason: String,
-                               now: Date, logger: Logger) async throws -> Job {
+                               code: String, now: Date, logger: Logger) async throws -> Job {
         let status = retryAt == nil ? "failed" : "queued"
         let rows = try await query(connection, """
             UPDATE job SET status = \(status), not_before = \(retryAt?.timeIntervalSince1970), error = \(reason),
-                           lease_expires_at = NULL, updated_at = \(now.timeIntervalSince1970)
+                           error_code = \(code), lease_expires_at = NULL, updated_at = \(now.timeIntervalSince1970)
             WHERE id = \(job) RETURNING *
             """, logger: logger)
         return try Self.job(rows[0])
@@ -313,7 +314,7 @@ public final class PostgresStore: DebriefStore {
                 let reason = QueueMessages.abandoned(worker: job.worker, attempts: job.attempts,
                                                      quarantined: retryAt == nil)
                 rescued.append(try await Self.settle(connection, job: job.id, retryAt: retryAt, reason: reason,
-                                                     now: now, logger: logger))
+                                                     code: JobFailure.abandonedCode, now: now, logger: logger))
             }
             return rescued
         }

@@ -98,6 +98,9 @@ public final class SQLiteStore: DebriefStore {
                           columns: ["sha256", "modelID", "modelVersion", "pipelineVersion"])
             try db.create(index: "report_candidate", on: "report", columns: ["candidate"])
         }
+        migrator.registerMigration("v4: failure types") { db in
+            try db.alter(table: "job") { t in t.add(column: "errorCode", .text) }
+        }
         return migrator
     }
 
@@ -197,7 +200,8 @@ public final class SQLiteStore: DebriefStore {
             }
             let duplicateOf: ReportID? = if case .duplicate(let of) = completion { of } else { nil }
             try db.execute(sql: """
-                UPDATE job SET status = 'done', reportID = ?, duplicateOf = ?, error = NULL, leaseExpiresAt = NULL,
+                UPDATE job SET status = 'done', reportID = ?, duplicateOf = ?, error = NULL, errorCode = NULL,
+                               leaseExpiresAt = NULL,
                                updatedAt = ?
                 WHERE id = ?
                 """, arguments: [completion.reportID, duplicateOf, now.timeIntervalSince1970, lease.job])
@@ -205,17 +209,23 @@ public final class SQLiteStore: DebriefStore {
         }
     }
 
-    public func fail(_ lease: Lease, reason: String, kind: FailureKind, policy: QueuePolicy,
-                     now: Date) async throws -> Job {
+    public func fail(_ lease: Lease, _ failure: JobFailure, policy: QueuePolicy, now: Date) async throws -> Job {
         try await write { db in
             let job = try Self.requireHeld(db, lease)
-            let retryAt = kind == .transient ? policy.retryAt(afterAttempt: job.attempts, now: now) : nil
-            return try Row.fetchOne(db, sql: """
-                UPDATE job SET status = ?, notBefore = ?, error = ?, leaseExpiresAt = NULL, updatedAt = ?
-                WHERE id = ? RETURNING *
-                """, arguments: [retryAt == nil ? "failed" : "queued", retryAt?.timeIntervalSince1970, reason,
-                                 now.timeIntervalSince1970, lease.job]).map(Self.job)!
+            let retryAt = failure.kind == .transient ? policy.retryAt(afterAttempt: job.attempts, now: now) : nil
+            return try Self.settle(db, job: job.id, retryAt: retryAt, reason: failure.reason, code: failure.code,
+                                   now: now)
         }
+    }
+
+    /// Queues the job again at `retryAt`, or quarantines it when that is nil (inside a write transaction).
+    private static func settle(_ db: Database, job: JobID, retryAt: Date?, reason: String, code: String,
+                               now: Date) throws -> Job {
+        try Row.fetchOne(db, sql: """
+            UPDATE job SET status = ?, notBefore = ?, error = ?, errorCode = ?, leaseExpiresAt = NULL, updatedAt = ?
+            WHERE id = ? RETURNING *
+            """, arguments: [retryAt == nil ? "failed" : "queued", retryAt?.timeIntervalSince1970, reason, code,
+                             now.timeIntervalSince1970, job]).map(Self.job)!
     }
 
     public func release(_ lease: Lease, now: Date) async throws {
@@ -237,11 +247,8 @@ public final class SQLiteStore: DebriefStore {
                 let retryAt = policy.retryAt(afterAttempt: job.attempts, now: now)
                 let reason = QueueMessages.abandoned(worker: job.worker, attempts: job.attempts,
                                                      quarantined: retryAt == nil)
-                return try Row.fetchOne(db, sql: """
-                    UPDATE job SET status = ?, notBefore = ?, error = ?, leaseExpiresAt = NULL, updatedAt = ?
-                    WHERE id = ? RETURNING *
-                    """, arguments: [retryAt == nil ? "failed" : "queued", retryAt?.timeIntervalSince1970, reason,
-                                     now.timeIntervalSince1970, job.id]).map(Self.job)!
+                return try Self.settle(db, job: job.id, retryAt: retryAt, reason: reason,
+                                       code: JobFailure.abandonedCode, now: now)
             }
         }
     }
@@ -385,6 +392,7 @@ public final class SQLiteStore: DebriefStore {
     private static func job(_ row: Row) -> Job {
         Job(id: row["id"], path: row["path"], folderModel: row["folderModel"], bundleKey: row["bundleKey"],
             status: JobStatus(rawValue: row["status"]) ?? .failed, attempts: row["attempts"], error: row["error"],
+            errorCode: row["errorCode"],
             worker: row["worker"], reportID: row["reportID"], duplicateOf: row["duplicateOf"],
             leaseToken: row["leaseToken"], leaseExpiresAt: (row["leaseExpiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
             notBefore: (row["notBefore"] as Double?).map(Date.init(timeIntervalSince1970:)),

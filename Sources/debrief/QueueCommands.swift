@@ -133,8 +133,14 @@ struct Status: AsyncParsableCommand {
             let left = job.leaseExpiresAt.map { Int($0.timeIntervalSinceNow.rounded()) } ?? 0
             print("running #\(job.id) \(job.path) — \(job.worker ?? "?"), attempt \(job.attempts), lease \(left) s")
         }
+        if !failed.isEmpty {
+            let types = Dictionary(grouping: failed, by: { $0.errorCode ?? "unknown" }).mapValues(\.count)
+            print("failures by type: " + types.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         for job in failed {
-            print("failed  #\(job.id) \(job.path) — attempt \(job.attempts): \(job.error ?? "no reason recorded")")
+            print("failed  #\(job.id) [\(job.errorCode ?? "?")] \(job.path) — attempt \(job.attempts): "
+                + (job.error ?? "no reason recorded"))
         }
         if !failed.isEmpty { print("`debrief retry JOB` queues a failed job again.") }
     }

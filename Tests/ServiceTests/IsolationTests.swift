@@ -223,6 +223,7 @@ import Testing
             let after = try #require(try await store.job(job.id))
             #expect(after.status == (error.isTransient ? .queued : .failed))
             #expect(after.error == error.message)
+            #expect(after.errorCode == error.code.rawValue)
         }
     }
 }

@@ -50,9 +50,11 @@ enum StoreContract {
         let completion = try await store.complete(try #require(claimed.lease), report: sampleReport(), now: now)
         let reportID = completion.reportID
         #expect(completion == .stored(reportID))
-        let failed = try await store.fail(try #require(claimedSecond.lease), reason: "/in/m/b.mp4: the file is empty (0 bytes)",
-                                          kind: .permanent, policy: policy, now: now)
+        let failed = try await store.fail(try #require(claimedSecond.lease),
+                                          JobFailure(code: "input", reason: "/in/m/b.mp4: the file is empty (0 bytes)",
+                                                     kind: .permanent), policy: policy, now: now)
         #expect(failed.status == .failed)
+        #expect(failed.errorCode == "input")
         #expect(try await store.job(first.id)?.status == .done)
         #expect(try await store.job(first.id)?.reportID == reportID)
         #expect(try await store.job(second.id)?.error == "/in/m/b.mp4: the file is empty (0 bytes)")
@@ -96,6 +98,7 @@ enum StoreContract {
         #expect(rescued.map(\.id) == [job.id])
         #expect(rescued.first?.status == .queued)
         #expect(rescued.first?.error?.contains("worker w1 stopped renewing its lease") == true)
+        #expect(rescued.first?.errorCode == JobFailure.abandonedCode)
         // Backoff after the first attempt: 10 s.
         #expect(try await store.claimNext(worker: "w2", leaseSeconds: lease, now: t0.addingTimeInterval(115)) == nil)
         let second = try #require(try await store.claimNext(worker: "w2", leaseSeconds: lease, now: t0.addingTimeInterval(122)))
@@ -142,14 +145,14 @@ enum StoreContract {
         let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         let job = try #require(try await store.enqueue(NewJob(path: "/in/c.mp4", folderModel: nil, bundleKey: "c"), now: t0))
         let claim = try #require(try await store.claimNext(worker: "w", leaseSeconds: lease, now: t0))
-        let requeued = try await store.fail(try #require(claim.lease), reason: "recogniser down", kind: .transient,
-                                            policy: policy, now: t0)
+        let down = JobFailure(code: "recognizer", reason: "recogniser down", kind: .transient)
+        let requeued = try await store.fail(try #require(claim.lease), down, policy: policy, now: t0)
         #expect(requeued.status == .queued)
         #expect(requeued.notBefore == t0.addingTimeInterval(10))
         #expect(requeued.error == "recogniser down")
         let again = try #require(try await store.claimNext(worker: "w", leaseSeconds: lease, now: t0.addingTimeInterval(10)))
-        let final = try await store.fail(try #require(again.lease), reason: "recogniser down", kind: .transient,
-                                         policy: policy, now: t0.addingTimeInterval(11))
+        let final = try await store.fail(try #require(again.lease), down, policy: policy, now: t0.addingTimeInterval(11))
+        #expect(final.errorCode == "recognizer")
         #expect(final.status == .failed)
         await #expect(throws: StoreError.self) { _ = try await store.retry(job: 4242, now: t0) }
         let retried = try await store.retry(job: job.id, now: t0.addingTimeInterval(20))
