@@ -25,6 +25,13 @@ public struct Report: Sendable, Codable, Equatable {
     /// 1 for the analysis; each re-score (`debrief rescore`, a changed model) adds one. The stored history keeps
     /// the earlier revisions.
     public var revision: Int?
+    /// SHA-256 over everything the analysis read: the recording's hash, the transcript used (source, times, text),
+    /// the metadata and the résumé. The store reports the same inputs under the same model and pipeline version once;
+    /// the same recording dropped again with a new transcript is analysed again.
+    public var inputsSHA256: String?
+
+    /// What identifies this analysis's inputs in the store: `inputsSHA256`, else (older reports) the recording's.
+    public var inputsKey: String { inputsSHA256 ?? recording.sha256 }
 
     public init(schemaVersion: Int = Report.currentSchemaVersion, pipelineVersion: String, recording: Recording,
                 model: ModelRef, candidate: String?, prosody: ProsodySummary?, visual: VisualSummary?,
@@ -320,6 +327,8 @@ public struct Answer: Sendable, Codable, Equatable {
     /// Why the answer was flagged as stuffed, in plain words.
     public var stuffingReasons: [String]?
     public var fluency: FluencySummary?
+    /// Why this answer's content gives no evidence (speech recognition was unsure of most of its words), or nil.
+    public var insufficientEvidence: String?
 
     public init(index: Int, questionID: String? = nil, question: String?, start: Double, end: Double,
                 language: Language, wordCount: Int, prosody: ProsodySummary? = nil, visual: VisualSummary? = nil) {

@@ -188,17 +188,29 @@ public struct Analyzer: Sendable {
             let middle = 0.5 * (cue.start + cue.end)
             return questions.firstIndex { $0.start <= middle && middle <= $0.end } ?? 0
         }
-        let analysis = parsed.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
+        // A recognised answer whose words are mostly uncertain gives no evidence: its cues stay out of the content
+        // analysis, and the answer says why. When that is every answer, content is not scored at all.
+        let unsure = recognized == nil ? [:] : Transcription.unsureShares(parsed?.cues ?? [], answerOf: answerOf)
+            .filter { $0.value > 0.5 }
+        let analysed = parsed.map { transcript in
+            unsure.isEmpty ? transcript : ParsedTranscript(cues: transcript.cues.filter { unsure[answerOf($0)] == nil },
+                                                           timed: transcript.timed)
+        }
+        let analysis = analysed.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
         var insufficient = ReportScoring.insufficiency(analysis)
-        if parsed == nil {
+        let everyAnswerUnsure = !unsure.isEmpty && analysed?.cues.isEmpty == true
+        if everyAnswerUnsure, let recognized {
+            insufficient = String(format: "the recognised transcript is mostly low confidence (%.0f %% of words)",
+                                  recognized.lowConfidenceShare * 100)
+            warnings.append("speech recognition was unsure of most words: content not scored")
+        } else if parsed == nil {
             warnings.append("no transcript: content not analysed (add NAME.vtt/.srt/.txt/.transcript.json beside "
                 + "the recording or a subtitle track, or configure speech recognition)")
         } else if let insufficient {
             warnings.append("transcript too short to score: \(insufficient)")
-        } else if let recognized, recognized.lowConfidenceShare > 0.5 {
-            insufficient = String(format: "the recognised transcript is mostly low confidence (%.0f %% of words)",
-                                  recognized.lowConfidenceShare * 100)
-            warnings.append("speech recognition was unsure of most words: content not scored")
+        } else if !unsure.isEmpty {
+            warnings.append("speech recognition was unsure of most words of \(unsure.count) answer(s): their content "
+                + "is left out of the scores")
         }
         if let parsed, !parsed.timed {
             warnings.append("the transcript has no timestamps: rates per minute and evidence times are not available")
@@ -222,6 +234,7 @@ public struct Analyzer: Sendable {
                                     prosody: index < answerProsody.count ? answerProsody[index] : nil,
                                     visual: index < answerVisual.count ? answerVisual[index] : nil)
                 answer.attach(part)
+                answer.insufficientEvidence = unsure[index].map(Self.unsureReason)
                 answers.append(answer)
             }
         } else if parsed != nil || facts != nil {
@@ -233,6 +246,7 @@ public struct Analyzer: Sendable {
                                 language: analysis?.language ?? metadata?.language ?? .unknown,
                                 wordCount: analysis?.wordCount ?? 0, prosody: wholeVoice, visual: wholePicture)
             answer.attach(analysis?.answers[0])
+            answer.insufficientEvidence = unsure[0].map(Self.unsureReason)
             answers.append(answer)
         }
         let (competencies, overall) = ReportScoring.score(compiled, analysis: analysis, answers: answers,
@@ -273,6 +287,8 @@ public struct Analyzer: Sendable {
             warnings: warnings)
         report.resume = resume.map { String($0.prefix(ResumeCheck.maximumCharacters)) }
         report.resumeCheck = resumeCheck
+        report.inputsSHA256 = inputsDigest(recording: hashed, source: source, cues: cues, metadata: metadata,
+                                           resume: resume)
         return report
     }
 
@@ -383,6 +399,11 @@ public struct Analyzer: Sendable {
         } catch {
             throw AnalysisError(error)
         }
+    }
+
+    static func unsureReason(_ share: Double) -> String {
+        String(format: "speech recognition was unsure of %.0f %% of this answer's words: its content is not scored",
+               share * 100)
     }
 
     /// `NAME.vtt`, `NAME.srt` or `NAME.txt` beside `NAME.ext`.

@@ -19,6 +19,19 @@ struct Transcription: Sendable {
     var lowConfidence: [TimeSpan]
 
     static let lowProbability = 0.5
+
+    /// Per answer, the share of recognised words below `lowProbability` (answers without word confidences are absent).
+    static func unsureShares(_ cues: [Cue], answerOf: (Cue) -> Int) -> [Int: Double] {
+        var counts: [Int: (unsure: Int, all: Int)] = [:]
+        for cue in cues {
+            for word in cue.words ?? [] {
+                guard let probability = word.probability else { continue }
+                counts[answerOf(cue), default: (0, 0)].all += 1
+                if probability < lowProbability { counts[answerOf(cue)]!.unsure += 1 }
+            }
+        }
+        return counts.filter { $0.value.all > 0 }.mapValues { Double($0.unsure) / Double($0.all) }
+    }
 }
 
 extension Analyzer {

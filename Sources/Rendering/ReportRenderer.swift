@@ -27,6 +27,10 @@ public struct ReportRenderer: Sendable {
             lines.append("  \(name): \(score)" + (keywords.isEmpty ? "" : "  [\(keywords.joined(separator: ", "))]"))
         }
         for answer in report.answers {
+            if let reason = answer.insufficientEvidence, answer.star == nil {
+                lines.append("  \(t("Answer", "回答")) \(answer.index + 1): "
+                    + t(reason, "语音识别对该回答的大部分词语把握不足：其内容不计分"))
+            }
             guard let star = answer.star else { continue }
             lines.append("  \(t("Answer", "回答")) \(answer.index + 1): STAR \(starMarks(star)) · \(t("structure", "结构")) \(star.score)"
                 + (star.resultQuantified ? " · \(t("quantified result", "结果量化"))" : "")
@@ -255,11 +259,17 @@ public struct ReportRenderer: Sendable {
     /// Per answer: STAR coverage with the quoted evidence and its time, flags and fluency.
     private func answersSection(_ report: Report) -> String {
         let e = HTML.escape
-        let answers = report.answers.filter { $0.star != nil }
+        let answers = report.answers.filter { $0.star != nil || $0.insufficientEvidence != nil }
         guard !answers.isEmpty else { return "" }
         var html = "<section><h2>\(t("Answers: STAR structure", "回答结构（背景-任务-行动-结果）"))</h2>"
         for answer in answers {
-            let star = answer.star!
+            guard let star = answer.star else {
+                html += "<h3>\(t("Answer", "回答")) \(answer.index + 1)" + (answer.question.map { " — \(e($0))" } ?? "")
+                    + "</h3><p class=\"muted\">" + e(t(answer.insufficientEvidence ?? "",
+                                                         "语音识别对该回答的大部分词语把握不足：其内容不计分"))
+                    + "</p>"
+                continue
+            }
             html += "<h3>\(t("Answer", "回答")) \(answer.index + 1)" + (answer.question.map { " — \(e($0))" } ?? "") + "</h3>"
             var flags: [String] = ["\(t("structure", "结构得分")) \(star.score)/100", "\(t("order", "顺序")): \(e(star.order))"]
             if star.resultQuantified { flags.append(t("result quantified", "结果已量化")) }

@@ -4,7 +4,7 @@ import Foundation
 /// An in-memory store for tests and one-shot runs, with the same queue semantics as the database drivers.
 public actor MemoryStore: DebriefStore {
     private var jobsByID: [JobID: Job] = [:]
-    private var reports: [ReportID: (summary: ReportSummary, json: Data, pipelineVersion: String)] = [:]
+    private var reports: [ReportID: (summary: ReportSummary, json: Data, pipelineVersion: String, inputs: String)] = [:]
     private var history: [ReportID: [Data]] = [:]
     private var nextJob: JobID = 1
     private var nextReport: ReportID = 1
@@ -51,7 +51,7 @@ public actor MemoryStore: DebriefStore {
             let id = nextReport
             nextReport += 1
             reports[id] = (ReportSummary(id: id, jobID: lease.job, report: report, createdAt: now),
-                           try ReportCoding.encode(report), report.pipelineVersion)
+                           try ReportCoding.encode(report), report.pipelineVersion, report.inputsKey)
             completion = .stored(id)
         }
         modify(lease.job, now: now) {
@@ -65,9 +65,9 @@ public actor MemoryStore: DebriefStore {
         return completion
     }
 
-    private static func sameContent(_ stored: (summary: ReportSummary, json: Data, pipelineVersion: String),
+    private static func sameContent(_ stored: (summary: ReportSummary, json: Data, pipelineVersion: String, inputs: String),
                                      _ report: Report) -> Bool {
-        stored.summary.sha256 == report.recording.sha256 && stored.summary.modelID == report.model.id
+        stored.inputs == report.inputsKey && stored.summary.modelID == report.model.id
             && stored.summary.modelVersion == report.model.version && stored.pipelineVersion == report.pipelineVersion
     }
 
@@ -155,7 +155,7 @@ public actor MemoryStore: DebriefStore {
         guard let old = reports[id] else { throw StoreError(code: .notFound, reason: "report \(id) not found") }
         history[id, default: []].append(old.json)
         reports[id] = (ReportSummary(id: id, jobID: old.summary.jobID, report: report, createdAt: old.summary.createdAt),
-                       try ReportCoding.encode(report), report.pipelineVersion)
+                       try ReportCoding.encode(report), report.pipelineVersion, old.inputs)
     }
 
     public func reportHistory(_ id: ReportID) -> [Data] { history[id] ?? [] }

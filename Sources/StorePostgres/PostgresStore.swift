@@ -67,10 +67,11 @@ public final class PostgresStore: DebriefStore {
             """
             CREATE TABLE report (
                 id BIGSERIAL PRIMARY KEY, job_id BIGINT REFERENCES job (id) ON DELETE SET NULL, file TEXT NOT NULL,
-                sha256 TEXT NOT NULL, candidate TEXT, model_id TEXT NOT NULL, model_version INTEGER NOT NULL,
-                pipeline_version TEXT NOT NULL, overall_score DOUBLE PRECISION, overall TEXT NOT NULL,
-                warnings INTEGER NOT NULL, json BYTEA NOT NULL, created_at DOUBLE PRECISION NOT NULL,
-                UNIQUE (sha256, model_id, model_version, pipeline_version))
+                sha256 TEXT NOT NULL, inputs_sha256 TEXT NOT NULL, candidate TEXT, model_id TEXT NOT NULL,
+                model_version INTEGER NOT NULL, pipeline_version TEXT NOT NULL, overall_score DOUBLE PRECISION,
+                overall TEXT NOT NULL, warnings INTEGER NOT NULL, json BYTEA NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
+                UNIQUE (inputs_sha256, model_id, model_version, pipeline_version))
             """,
             "CREATE INDEX report_model ON report (model_id)",
             "CREATE INDEX report_candidate ON report (candidate)",
@@ -236,19 +237,19 @@ public final class PostgresStore: DebriefStore {
         return try await transaction("storing the report of job \(lease.job)") { connection in
             _ = try await Self.requireHeld(connection, lease, logger: logger)
             let inserted = try await Self.query(connection, """
-                INSERT INTO report (job_id, file, sha256, candidate, model_id, model_version, pipeline_version,
-                                    overall_score, overall, warnings, json, created_at)
-                VALUES (\(lease.job), \(report.recording.file), \(report.recording.sha256), \(report.candidate),
-                        \(report.model.id), \(report.model.version), \(report.pipelineVersion),
+                INSERT INTO report (job_id, file, sha256, inputs_sha256, candidate, model_id, model_version,
+                                    pipeline_version, overall_score, overall, warnings, json, created_at)
+                VALUES (\(lease.job), \(report.recording.file), \(report.recording.sha256), \(report.inputsKey),
+                        \(report.candidate), \(report.model.id), \(report.model.version), \(report.pipelineVersion),
                         \(report.overall.score), \(overall), \(report.warnings.count), \(json), \(time))
-                ON CONFLICT (sha256, model_id, model_version, pipeline_version) DO NOTHING RETURNING id
+                ON CONFLICT (inputs_sha256, model_id, model_version, pipeline_version) DO NOTHING RETURNING id
                 """, logger: logger)
             let completion: Completion
             if let row = inserted.first {
                 completion = .stored(try row["id"].decode(Int64.self))
             } else {
                 let existing = try await Self.query(connection, """
-                    SELECT id FROM report WHERE sha256 = \(report.recording.sha256) AND model_id = \(report.model.id)
+                    SELECT id FROM report WHERE inputs_sha256 = \(report.inputsKey) AND model_id = \(report.model.id)
                     AND model_version = \(report.model.version) AND pipeline_version = \(report.pipelineVersion)
                     """, logger: logger)
                 guard let row = existing.first else {

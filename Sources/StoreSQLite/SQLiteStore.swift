@@ -101,6 +101,13 @@ public final class SQLiteStore: DebriefStore {
         migrator.registerMigration("v4: failure types") { db in
             try db.alter(table: "job") { t in t.add(column: "errorCode", .text) }
         }
+        migrator.registerMigration("v5: reports identified by all their inputs") { db in
+            try db.alter(table: "report") { t in t.add(column: "inputsSHA256", .text) }
+            try db.execute(sql: "UPDATE report SET inputsSHA256 = sha256")
+            try db.drop(index: "report_content")
+            try db.create(index: "report_inputs", on: "report",
+                          columns: ["inputsSHA256", "modelID", "modelVersion", "pipelineVersion"])
+        }
         return migrator
     }
 
@@ -182,17 +189,19 @@ public final class SQLiteStore: DebriefStore {
             _ = try Self.requireHeld(db, lease)
             let completion: Completion
             if let existing = try ReportID.fetchOne(db, sql: """
-                SELECT id FROM report WHERE sha256 = ? AND modelID = ? AND modelVersion = ? AND pipelineVersion = ?
+                SELECT id FROM report
+                WHERE inputsSHA256 = ? AND modelID = ? AND modelVersion = ? AND pipelineVersion = ?
                 ORDER BY id LIMIT 1
-                """, arguments: [report.recording.sha256, report.model.id, report.model.version,
+                """, arguments: [report.inputsKey, report.model.id, report.model.version,
                                  report.pipelineVersion]) {
                 completion = .duplicate(of: existing)
             } else {
                 try db.execute(sql: """
-                    INSERT INTO report (jobID, file, sha256, candidate, modelID, modelVersion, pipelineVersion,
-                                        overallScore, overall, warnings, json, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [lease.job, report.recording.file, report.recording.sha256, report.candidate,
+                    INSERT INTO report (jobID, file, sha256, inputsSHA256, candidate, modelID, modelVersion,
+                                        pipelineVersion, overallScore, overall, warnings, json, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [lease.job, report.recording.file, report.recording.sha256, report.inputsKey,
+                                     report.candidate,
                                      report.model.id, report.model.version, report.pipelineVersion,
                                      report.overall.score, overall, report.warnings.count, json,
                                      now.timeIntervalSince1970])

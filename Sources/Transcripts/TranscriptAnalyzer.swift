@@ -238,11 +238,16 @@ public struct TranscriptAnalyzer: Sendable {
         var wordsPerMinute: Double?
         var charactersPerMinute: Double?
         var gaps: [Double] = []
-        if timed, let first = cues.first?.start, let last = cues.map(\.end).max(), last - first >= 5 {
+        // With word timings (a recogniser's, or a JSON transcript's) on every cue, the speaking span runs from the
+        // first word to the last rather than over padded segments, and pauses inside a long segment count too.
+        let words = cues.allSatisfy { !($0.words ?? []).isEmpty } ? cues.flatMap { $0.words! } : nil
+        if timed, let first = words?.first?.start ?? cues.first?.start,
+           let last = words?.map(\.end).max() ?? cues.map(\.end).max(), last - first >= 5 {
             let minutes = (last - first) / 60
             if size.english >= 10 { wordsPerMinute = (Double(size.english) / minutes * 10).rounded() / 10 }
             if size.han >= 10 { charactersPerMinute = (Double(size.han) / minutes * 10).rounded() / 10 }
-            gaps = zip(cues, cues.dropFirst()).map { $1.start - $0.end }
+            gaps = if let words { zip(words, words.dropFirst()).map { $1.start - $0.end } }
+                else { zip(cues, cues.dropFirst()).map { $1.start - $0.end } }
         }
         let long = gaps.filter { $0 >= longGapSeconds }
         return FluencySummary(

@@ -39,10 +39,10 @@ struct UnitSplitter {
                 flush()
             }
             let pieces = piecesOf(cue.text, punctuated: punctuated)
-            let length = Double(max(1, cue.text.count))
+            let clock = CueClock(cue)
             for piece in pieces {
-                let start = cue.start + (cue.end - cue.start) * Double(piece.from) / length
-                let end = cue.start + (cue.end - cue.start) * Double(piece.to) / length
+                let start = clock.time(atCharacter: piece.from, ending: false)
+                let end = clock.time(atCharacter: piece.to, ending: true)
                 if current == nil {
                     current = (piece.text, start, end)
                 } else {
@@ -116,5 +116,48 @@ struct UnitSplitter {
         }
         cut(at: characters.count, closes: false)
         return pieces
+    }
+}
+
+/// Times within one cue's text: from the word timings when the cue has them (a unit, and so an evidence quote, starts
+/// when its first word is said), else interpolated over the cue's span by character offset.
+struct CueClock {
+    let cue: Cue
+    /// Character ranges of the cue's words in its text, with their times; empty without word timings.
+    private let spans: [(from: Int, to: Int, start: Double, end: Double)]
+
+    init(_ cue: Cue) {
+        self.cue = cue
+        var spans: [(Int, Int, Double, Double)] = []
+        let characters = Array(cue.text.lowercased())
+        var cursor = 0
+        for word in cue.words ?? [] {
+            let needle = Array(word.text.lowercased().trimmingCharacters(in: .whitespaces))
+            guard !needle.isEmpty, let found = Self.find(needle, in: characters, from: cursor) else { continue }
+            spans.append((found, found + needle.count, word.start, word.end))
+            cursor = found + needle.count
+        }
+        self.spans = spans
+    }
+
+    private static func find(_ needle: [Character], in haystack: [Character], from start: Int) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        var index = start
+        while index + needle.count <= haystack.count {
+            if haystack[index] == needle[0], Array(haystack[index..<(index + needle.count)]) == needle { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The time at character `offset`: a start is the start of the first word at or after it, an end the end of
+    /// the last word before it.
+    func time(atCharacter offset: Int, ending: Bool) -> Double {
+        if !spans.isEmpty {
+            if ending, let word = spans.last(where: { $0.from < offset }) { return word.end }
+            if !ending, let word = spans.first(where: { $0.to > offset }) { return word.start }
+        }
+        let length = Double(max(1, cue.text.count))
+        return cue.start + (cue.end - cue.start) * Double(offset) / length
     }
 }

@@ -35,10 +35,16 @@ struct IndexPage {
             html += "<section><h2>\(t("Queue", "处理队列"))</h2><table><tr><th>\(t("File", "文件"))</th>"
                 + "<th>\(t("Status", "状态"))</th><th>\(t("Reason", "原因"))</th></tr>"
             for job in pending {
-                let status = job.status == .failed ? "<span class=\"failed\">\(t("failed", "失败"))</span>"
-                    : e(job.status == .running ? t("analysing", "分析中") : t("queued", "排队中"))
+                let status: String
+                switch job.status {
+                case .failed: status = "<span class=\"failed\">\(t("failed", "失败"))</span>"
+                case .running: status = e(t("analysing", "分析中"))
+                default:
+                    status = job.notBefore.map { e(t("retry after ", "重试时间 ") + timestamp($0)) }
+                        ?? e(t("queued", "排队中"))
+                }
                 html += "<tr><td>\(e((job.path as NSString).lastPathComponent))</td><td>\(status)</td>"
-                    + "<td>\(e(job.error ?? ""))</td></tr>"
+                    + "<td>\(job.errorCode.map { "<span class=\"pill\">\(e($0))</span> " } ?? "")\(e(job.error ?? ""))</td></tr>"
             }
             html += "</table></section>"
         }

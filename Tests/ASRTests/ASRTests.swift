@@ -98,18 +98,18 @@ import Transcripts
         #expect(report.warnings.contains { $0.contains("is English-only; configure a multilingual one") })
     }
 
-    @Test func malformedAnswersAreNamed() throws {
-        let directory = Fixtures.temporaryDirectory()
-        defer { Fixtures.cleanUp(directory) }
-        // A server that answers every POST with 200 and broken JSON.
-        let script = "\(directory)/bad.py"
+    /// A recogniser stub answering every POST with `body` (200); stopped by the returned process's terminate().
+    func stubRecognizer(_ body: String, in directory: String) throws -> (Process, ASRClient) {
+        let script = "\(directory)/stub.py"
+        Fixtures.write(body, to: "\(directory)/body.json")
         Fixtures.write("""
             import http.server, signal, sys
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+            body = open(sys.argv[2], 'rb').read()
             class H(http.server.BaseHTTPRequestHandler):
                 def do_POST(self):
                     self.rfile.read(int(self.headers['Content-Length']))
-                    self.send_response(200); self.end_headers(); self.wfile.write(b'{"segments": [{"start": "x"')
+                    self.send_response(200); self.end_headers(); self.wfile.write(body)
                 def log_message(self, *a): pass
             s = http.server.HTTPServer(('127.0.0.1', 0), H)
             open(sys.argv[1], 'w').write(str(s.server_port))
@@ -117,21 +117,86 @@ import Transcripts
             """, to: script)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "\(directory)/port"]
+        process.arguments = ["python3", script, "\(directory)/port", "\(directory)/body.json"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { process.terminate() }
         var port: String?
         for _ in 0..<100 where port == nil {
             port = try? String(contentsOfFile: "\(directory)/port", encoding: .utf8)
             if port == nil { Thread.sleep(forTimeInterval: 0.1) }
         }
-        let client = ASRClient(baseURL: URL(string: "http://127.0.0.1:\(try #require(port))")!, timeoutSeconds: 10)
+        guard let port else {
+            process.terminate()
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return (process, ASRClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, timeoutSeconds: 10))
+    }
+
+    @Test func malformedAnswersAreNamed() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let (process, client) = try stubRecognizer(#"{"segments": [{"start": "x""#, in: directory)
+        defer { process.terminate() }
         try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.m4a"), toPath: "\(directory)/c.m4a")
         let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/c.m4a", options: options(client)))
         #expect(report.warnings.contains { $0.hasPrefix("speech recognition failed: the recogniser's answer is malformed") })
         #expect(report.prosody != nil)
+    }
+
+    /// Per answer: an answer the recogniser was mostly unsure of gives no evidence and says so; the confident
+    /// answer is analysed, with its units and pauses timed by the words rather than by the padded segments.
+    @Test func anUnsureAnswerGivesNoEvidenceAndWordsTimeTheRest() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let sure = "In my last role our team missed deadlines. I had to fix the release process. I led five engineers "
+            + "and built an automated pipeline with tests. I negotiated with product on scope every week. As a result "
+            + "we shipped every sprint and cut defects by 40 percent within three months. I also mentored two new "
+            + "hires and documented the process for the whole department."
+        let unsure = "Then we tried again with the leadership of the team and the stakeholders agreed to the plan we "
+            + "negotiated and the customers were happy with the result"
+        var sureStarts: [Double] = []
+        func words(_ text: String, from start: Double, probability: Double, gapAfter: Int? = nil) -> (String, Double) {
+            var time = start
+            var items: [String] = []
+            for (index, word) in text.split(separator: " ").enumerated() {
+                items.append(#"{"word": " \#(word)", "start": \#(time), "end": \#(time + 0.25), "probability": \#(probability)}"#)
+                if probability > 0.5 { sureStarts.append(time) }
+                time += index == gapAfter ? 3.5 : 0.3
+            }
+            return (items.joined(separator: ", "), time)
+        }
+        let (sureWords, sureEnd) = words(sure, from: 1, probability: 0.95, gapAfter: 14)
+        let (unsureWords, unsureEnd) = words(unsure, from: 40, probability: 0.2)
+        let body = """
+            {"text": "", "language": "en", "duration": 60, "segments": [
+              {"start": 0, "end": \(sureEnd + 1), "text": " \(sure)", "words": [\(sureWords)]},
+              {"start": 39, "end": \(unsureEnd + 1), "text": " \(unsure)", "words": [\(unsureWords)]}]}
+            """
+        let (process, client) = try stubRecognizer(body, in: directory)
+        defer { process.terminate() }
+        try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.m4a"), toPath: "\(directory)/d.m4a")
+        Fixtures.write("""
+            questions:
+              - {id: q1, text: Tell me about a hard project, start: 0, end: 38}
+              - {id: q2, text: And then?, start: 38, end: 70}
+            """, to: "\(directory)/d.yaml")
+        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/d.m4a", model: "software-engineer",
+                                                          options: options(client)))
+        #expect(report.transcript.source == .asr)
+        #expect(report.answers.count == 2)
+        #expect(report.answers[0].insufficientEvidence == nil)
+        #expect(report.answers[0].star?.action.present == true)
+        #expect(report.answers[1].insufficientEvidence?.hasPrefix("speech recognition was unsure of 100 % of this answer") == true)
+        #expect(report.answers[1].star == nil)
+        #expect(report.warnings.contains { $0.contains("unsure of most words of 1 answer(s)") })
+        #expect(report.overall.score != nil)
+        // The 3.5-s pause after the 15th word is inside one segment: only word timings reveal it.
+        #expect(report.answers[0].fluency?.longGaps == 1)
+        // Evidence quotes start when their first word is said (a word start, not a fraction of the segment).
+        let starts = report.competencies.flatMap(\.evidence).map(\.start)
+        #expect(!starts.isEmpty)
+        #expect(starts.allSatisfy { start in sureStarts.contains { abs($0 - start) < 0.001 } })
     }
 
     /// The embedded recogniser end to end: the English interview with its subtitle track removed, and the phone

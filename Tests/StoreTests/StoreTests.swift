@@ -166,7 +166,7 @@ enum StoreContract {
     static func duplicatesAndErasure(_ store: any DebriefStore) async throws {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         var ids: [JobID] = []
-        for key in ["x", "y", "z"] {
+        for key in ["x", "y", "z", "w"] {
             ids.append(try #require(try await store.enqueue(NewJob(path: "/in/\(key).mp4", folderModel: nil, bundleKey: key), now: now)).id)
         }
         func finish(_ report: Report) async throws -> Completion {
@@ -180,7 +180,13 @@ enum StoreContract {
         other.recording.sha256 = String(repeating: "1", count: 64)
         other.candidate = "Bo"
         let kept = try await finish(other)
-        #expect(try await store.reportSummaries(limit: 10).count == 2)
+        // The same recording with other inputs (a new transcript) is a new analysis.
+        var retold = sampleReport(file: "w.mp4")
+        retold.candidate = "Bo"
+        retold.inputsSHA256 = String(repeating: "2", count: 64)
+        let third = try await finish(retold)
+        #expect(third != .duplicate(of: stored.reportID))
+        #expect(try await store.reportSummaries(limit: 10).count == 3)
         try await store.revise(report: stored.reportID, with: sampleReport(score: 60), now: now)
 
         let erasure = try await store.erase(candidate: "Ann", now: now)
@@ -191,7 +197,7 @@ enum StoreContract {
         #expect(try await store.reportJSON(stored.reportID) == nil)
         #expect(try await store.reportHistory(stored.reportID).isEmpty)
         #expect(try await store.job(ids[0]) == nil)
-        #expect(try await store.reportSummaries(limit: 10).map(\.id) == [kept.reportID])
+        #expect(try await store.reportSummaries(limit: 10).map(\.id) == [third.reportID, kept.reportID])
         #expect(try await store.erase(candidate: "Ann", now: now) == Erasure())
     }
 

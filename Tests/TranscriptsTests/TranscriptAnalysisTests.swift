@@ -159,3 +159,40 @@ import Testing
         #expect(result.evidence["data-analysis"]!.strength < 2)   // repeats saturate
     }
 }
+
+/// Word timings (from a recogniser or a JSON transcript) time units and pauses instead of the padded segment.
+@Suite struct WordTimingTests {
+    let cue = Cue(start: 0, end: 10, text: "We missed deadlines. I fixed it.", words: [
+        TimedWord(text: " We", start: 1.0, end: 1.2), TimedWord(text: " missed", start: 1.3, end: 1.6),
+        TimedWord(text: " deadlines.", start: 1.7, end: 2.2), TimedWord(text: " I", start: 6.0, end: 6.1),
+        TimedWord(text: " fixed", start: 6.2, end: 6.5), TimedWord(text: " it.", start: 6.6, end: 6.8),
+    ])
+
+    @Test func unitsStartAndEndWithTheirWords() {
+        let units = UnitSplitter(chinese: ChineseText()).split([cue], timed: true)
+        #expect(units.map(\.text) == ["We missed deadlines.", "I fixed it."])
+        #expect(units.map(\.start) == [1.0, 6.0])
+        #expect(units.map(\.end) == [2.2, 6.8])
+        // Without words: interpolated over the segment by character offset.
+        let plain = UnitSplitter(chinese: ChineseText()).split([Cue(start: 0, end: 10, text: cue.text)], timed: true)
+        #expect(plain[1].start > 6.2 && plain[1].start < 6.6)
+    }
+
+    @Test func pausesInsideASegmentCountAndTheRateUsesTheSpokenSpan() {
+        let words = (0..<40).map { index in
+            TimedWord(text: " word\(index)", start: 2 + Double(index) * 0.4 + (index >= 20 ? 3 : 0),
+                      end: 2.3 + Double(index) * 0.4 + (index >= 20 ? 3 : 0))
+        }
+        let text = words.map(\.text).joined()
+        let timed = TranscriptAnalyzer.fluency([Cue(start: 0, end: 30, text: text, words: words)],
+                                               size: (english: 40, han: 0), timed: true, chinese: ChineseText())
+        #expect(timed.longGaps == 1)
+        #expect(timed.longestGapSeconds == 3.1)
+        // 40 words from 2.0 s to 20.9 s: 127 words per minute (the segment's 30 s would say 80).
+        #expect(timed.wordsPerMinute == 127)
+        let untimed = TranscriptAnalyzer.fluency([Cue(start: 0, end: 30, text: text)], size: (english: 40, han: 0),
+                                                 timed: true, chinese: ChineseText())
+        #expect(untimed.longGaps == 0)
+        #expect(untimed.wordsPerMinute == 80)
+    }
+}
