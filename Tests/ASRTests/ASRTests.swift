@@ -241,5 +241,18 @@ import Transcripts
         let phone = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.m4a")))
         #expect(phone.transcript.source == .sidecar)
         try check("\(directory)/p.m4a", reference: phone, limit: 0.10)
+
+        // Music only (synthetic chords and beats, 40 s): no words are invented and scored.
+        _ = try Fixtures.run("ffmpeg", ["-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                                        "aevalsrc=0.25*sin(2*PI*(220+55*floor(mod(t*2\\,8)))*t)"
+                                            + "+0.15*sin(2*PI*330*t)*gt(mod(t\\,0.5)\\,0.2):s=16000:d=40",
+                                        "-c:a", "aac", "\(directory)/music.m4a"])
+        let music = try analyzer.analyze(AnalysisRequest(input: "\(directory)/music.m4a",
+                                                          options: options(recognizer.client, info)))
+        #expect(music.overall.score == nil)
+        #expect(music.competencies.allSatisfy { $0.evidence.isEmpty })
+        #expect(music.warnings.contains {
+            $0.contains("found no speech") || $0.contains("unsure of most words")
+        }, "\(music.warnings)")
     }
 }
