@@ -68,8 +68,8 @@ public struct InboxWatcher: Service {
 ///
 /// While a job runs, its lease is renewed every third of its length; a worker whose lease was lost (it hung, or the
 /// database was unreachable long enough for another machine to rescue the job) has its late write rejected by the
-/// fencing token. On graceful shutdown each worker finishes its current job and stops; a job interrupted by
-/// cancellation is released back to the queue.
+/// fencing token. On graceful shutdown each worker finishes its current job and stops; a process stopped harder
+/// leaves its leases to expire (or, restarted on the same host, expires them itself), and the jobs are rescued.
 public struct WorkerPool: Service {
     public let store: any DebriefStore
     public let analyzer: any JobAnalyzing
