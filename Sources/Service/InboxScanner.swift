@@ -59,7 +59,15 @@ public struct InboxScanner: Sendable {
                 seen[relative] = (observation, now)
             }
         }
-        let candidates = listing.keys.filter { isCandidate($0, listing: listing) && stable.contains($0) }
+        // Files already handed out (left in place after their job) are not looked at again: no bundle search and no
+        // /proc scan for them on every pass.
+        func key(_ relative: String) -> String {
+            let observation = listing[relative]!
+            return "\(relative)|\(observation.size)|\(Int64(observation.modified.timeIntervalSince1970 * 1000))"
+        }
+        let candidates = listing.keys.filter {
+            stable.contains($0) && !emitted.contains(key($0)) && isCandidate($0, listing: listing)
+        }
         let bundles = Dictionary(uniqueKeysWithValues: candidates.map { ($0, Self.bundle(of: $0, in: listing)) })
         let settled = candidates.filter { candidate in
             bundles[candidate]!.allSatisfy { stable.contains($0) && !Self.isIgnored(($0 as NSString).lastPathComponent) }
@@ -71,12 +79,11 @@ public struct InboxScanner: Sendable {
         var ready: [NewJob] = []
         for relative in settled.sorted() where !bundles[relative]!.contains(where: { open.contains(absolute($0)) }) {
             // Zero-byte files are queued too: the analysis says clearly why they fail.
-            let observation = listing[relative]!
             let components = relative.split(separator: "/")
             let folder = components.count > 1 ? String(components[0]) : nil
-            let key = "\(relative)|\(observation.size)|\(Int64(observation.modified.timeIntervalSince1970 * 1000))"
-            guard emitted.insert(key).inserted else { continue }
-            ready.append(NewJob(path: absolute(relative), folderModel: folder, bundleKey: key))
+            let bundleKey = key(relative)
+            emitted.insert(bundleKey)
+            ready.append(NewJob(path: absolute(relative), folderModel: folder, bundleKey: bundleKey))
         }
         // Forget files that vanished, so a re-dropped file is seen afresh.
         for key in seen.keys where listing[key] == nil {

@@ -4,7 +4,14 @@ import Foundation
 /// An in-memory store for tests and one-shot runs, with the same queue semantics as the database drivers.
 public actor MemoryStore: DebriefStore {
     private var jobsByID: [JobID: Job] = [:]
-    private var reports: [ReportID: (summary: ReportSummary, json: Data, pipelineVersion: String, inputs: String)] = [:]
+    private struct Stored {
+        var summary: ReportSummary
+        var json: Data
+        var pipelineVersion: String
+        var inputs: String
+    }
+
+    private var reports: [ReportID: Stored] = [:]
     private var history: [ReportID: [Data]] = [:]
     private var nextJob: JobID = 1
     private var nextReport: ReportID = 1
@@ -50,8 +57,9 @@ public actor MemoryStore: DebriefStore {
         } else {
             let id = nextReport
             nextReport += 1
-            reports[id] = (ReportSummary(id: id, jobID: lease.job, report: report, createdAt: now),
-                           try ReportCoding.encode(report), report.pipelineVersion, report.inputsKey)
+            reports[id] = Stored(summary: ReportSummary(id: id, jobID: lease.job, report: report, createdAt: now),
+                                 json: try ReportCoding.encode(report), pipelineVersion: report.pipelineVersion,
+                                 inputs: report.inputsKey)
             completion = .stored(id)
         }
         modify(lease.job, now: now) {
@@ -65,8 +73,7 @@ public actor MemoryStore: DebriefStore {
         return completion
     }
 
-    private static func sameContent(_ stored: (summary: ReportSummary, json: Data, pipelineVersion: String, inputs: String),
-                                     _ report: Report) -> Bool {
+    private static func sameContent(_ stored: Stored, _ report: Report) -> Bool {
         stored.inputs == report.inputsKey && stored.summary.modelID == report.model.id
             && stored.summary.modelVersion == report.model.version && stored.pipelineVersion == report.pipelineVersion
     }
@@ -154,8 +161,10 @@ public actor MemoryStore: DebriefStore {
     public func revise(report id: ReportID, with report: Report, now: Date) throws {
         guard let old = reports[id] else { throw StoreError(code: .notFound, reason: "report \(id) not found") }
         history[id, default: []].append(old.json)
-        reports[id] = (ReportSummary(id: id, jobID: old.summary.jobID, report: report, createdAt: old.summary.createdAt),
-                       try ReportCoding.encode(report), report.pipelineVersion, old.inputs)
+        reports[id] = Stored(summary: ReportSummary(id: id, jobID: old.summary.jobID, report: report,
+                                                    createdAt: old.summary.createdAt),
+                             json: try ReportCoding.encode(report), pipelineVersion: report.pipelineVersion,
+                             inputs: old.inputs)
     }
 
     public func reportHistory(_ id: ReportID) -> [Data] { history[id] ?? [] }
