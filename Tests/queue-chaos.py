@@ -221,7 +221,7 @@ def phase_workers(binary, work, rng, jobs=500, kills=45):
     if rescue_delays:
         check(max(rescue_delays) <= limit, f"jobs of killed workers rescued within lease + sweep: "
               f"max {max(rescue_delays):.1f} s over {len(rescue_delays)} kills (limit {limit} s)")
-    check(leftover_scratch(data) == [], "0 scratch files left")
+    check(leftover_scratch(data) == [], f"0 scratch files left ({leftover_scratch(data)[:3]})")
     subprocess.run(["psql", "-d", url, "-c", f"DROP DATABASE IF EXISTS {database}"], capture_output=True)
     return kills
 

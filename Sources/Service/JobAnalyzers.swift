@@ -40,7 +40,7 @@ public struct AnalysisLimits: Sendable, Equatable {
 
 /// Analyses each recording in a child process — `debrief analyze-job`, the same binary re-executing itself — so that
 /// a file that crashes FFmpeg, exhausts memory or never finishes costs one job, never the service. The child caps
-/// its own address space (RLIMIT_AS) and core dumps, dies with its parent (PR_SET_PDEATHSIG), and writes the report
+/// its own address space (RLIMIT_AS) and core dumps, stops within a second of its parent's death (it polls `getppid`), and writes the report
 /// to a temporary file that it renames when complete; the parent kills it at the wall-clock limit.
 public struct IsolatedAnalyzer: JobAnalyzing {
     /// The `debrief` executable.
@@ -63,7 +63,7 @@ public struct IsolatedAnalyzer: JobAnalyzing {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// Prefix of this process's scratch files (`job-PID-…`): files of dead processes are swept at start-up.
+    /// Prefix of this process's scratch files (`job-PID-…`): files of dead processes are swept by the worker pool.
     static var filePrefix: String { "job-\(getpid())-" }
 
     public func analyze(_ request: AnalysisRequest) async -> Result<Report, AnalysisError> {

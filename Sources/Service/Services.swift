@@ -81,7 +81,7 @@ public struct WorkerPool: Service {
     public let logger: Logger
     /// Worker names are `NAME#PID.INDEX`; NAME defaults to the host name.
     public let name: String
-    /// Scratch directory of isolated analyses, swept of dead processes' files at start-up.
+    /// Scratch directory of isolated analyses, swept of dead workers' files with every lease sweep.
     public let scratch: String?
     /// Moves finished recordings out of the inbox, when configured.
     public let finished: FinishedMover?
@@ -113,10 +113,6 @@ public struct WorkerPool: Service {
 
     public func run() async throws {
         try await expireDeadLocalWorkers()
-        if let scratch {
-            let removed = IsolatedAnalyzer.sweepScratch(scratch)
-            if removed > 0 { logger.info("removed \(removed) scratch files of analyses that died") }
-        }
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<count {
                 group.addTask { await self.work("\(self.name)#\(ProcessInfo.processInfo.processIdentifier).\(index)") }
@@ -138,9 +134,15 @@ public struct WorkerPool: Service {
         try await rescue()
     }
 
+    /// Rescues expired leases and removes scratch files of analyses whose worker died — the child of a worker killed
+    /// a moment ago may still write its report after this worker started, so once at start-up is not enough.
     private func sweep() async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do { try await rescue() } catch { logger.error("lease sweep failed: \(error)") }
+            if let scratch {
+                let removed = IsolatedAnalyzer.sweepScratch(scratch)
+                if removed > 0 { logger.info("removed \(removed) scratch files of analyses that died") }
+            }
             try? await Task.sleep(for: sweepInterval)
         }
     }

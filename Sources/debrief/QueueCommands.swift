@@ -275,7 +275,7 @@ struct AnalyzeJob: AsyncParsableCommand {
                                       options: AnalysisOptions(frameRate: frameRate, asr: recognition))
         do {
             let report = try analyzer.analyze(request)
-            try Self.writeAtomically(try ReportCoding.encode(report), to: output)
+            try Self.writeAtomically(try ReportCoding.encode(report), to: output, parent: parent)
         } catch let error as AnalysisError {
             FileHandle.standardOutput.write(try JSONEncoder().encode(ChildFailure(error)))
             throw ExitCode(2)
@@ -295,7 +295,8 @@ struct AnalyzeJob: AsyncParsableCommand {
     }
 
     /// Writes `data` under a temporary name, flushes it, and renames it into place: a reader sees all or nothing.
-    static func writeAtomically(_ data: Data, to path: String) throws {
+    /// When the worker that asked for it is gone, nothing is left behind for its scratch sweep to find.
+    static func writeAtomically(_ data: Data, to path: String, parent: Int32?) throws {
         let temporary = path + ".part"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
               let handle = FileHandle(forWritingAtPath: temporary) else {
@@ -304,6 +305,10 @@ struct AnalyzeJob: AsyncParsableCommand {
         try handle.write(contentsOf: data)
         try handle.synchronize()
         try handle.close()
+        if let parent, getppid() != parent {
+            unlink(temporary)
+            _exit(3)
+        }
         guard rename(temporary, path) == 0 else {
             throw AnalysisError(code: .crashed, message: "\(path): cannot move the report into place")
         }

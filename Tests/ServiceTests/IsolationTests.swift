@@ -215,6 +215,28 @@ import Testing
         #expect(try await store.job(job.id)?.status == .running)
     }
 
+    /// The child of a worker killed a moment ago can still write its report after the next worker started: the
+    /// running pool's sweep removes it later, not only the start-up sweep.
+    @Test(.timeLimit(.minutes(1)))
+    func scratchFilesAppearingLaterAreSwept() async throws {
+        let scratch = Fixtures.temporaryDirectory("sweep")
+        defer { Fixtures.cleanUp(scratch) }
+        let pool = WorkerPool(store: MemoryStore(), analyzer: Scripted(during: {}, outcome: .success(Self.report())),
+                              count: 1, idleInterval: .milliseconds(20), sweepInterval: .milliseconds(50),
+                              scratch: scratch, logger: Logger(label: "t"))
+        let running = Task { try await pool.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(200))
+        let late = "\(scratch)/job-999999999-late.json"
+        #expect(FileManager.default.createFile(atPath: late, contents: Data("{}".utf8)))
+        var waited = 0
+        while FileManager.default.fileExists(atPath: late), waited < 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        #expect(!FileManager.default.fileExists(atPath: late))
+    }
+
     @Test func failuresAreRetriedOrQuarantinedByKind() async throws {
         let store = MemoryStore()
         let policy = QueuePolicy(leaseSeconds: 60, maxAttempts: 3, backoffSeconds: 5)
