@@ -52,16 +52,33 @@ public struct ProsodyEvaluation {
             return pairs.reduce(0, +) / Double(max(1, pairs.count))
         }
 
-        /// Median over files with a known syllable count of |detected − true| / true.
-        public var syllableMedianError: Double? {
-            let errors = files.compactMap { file -> Double? in
-                guard let truth = file.trueSyllables, truth > 0, let ours = file.syllables else { return nil }
-                return abs(Double(ours) - truth) / truth
-            }.sorted()
-            guard !errors.isEmpty else { return nil }
-            return errors.count % 2 == 1 ? errors[errors.count / 2]
-                : 0.5 * (errors[errors.count / 2 - 1] + errors[errors.count / 2])
+        /// (detected − true) / true per file with a known syllable count of at least `minimumTruth`.
+        public func syllableErrors(minimumTruth: Double = 1) -> [Double] {
+            files.compactMap { file -> Double? in
+                guard let truth = file.trueSyllables, truth >= minimumTruth, let ours = file.syllables else { return nil }
+                return (Double(ours) - truth) / truth
+            }
         }
+
+        /// Median over files with a known syllable count of |detected − true| / true.
+        public var syllableMedianError: Double? { median(syllableErrors().map(abs)) }
+
+        /// The same over files of ten syllables or more (a one-syllable miss on a 3-syllable word is 33 %).
+        public var syllableMedianErrorLonger: Double? { median(syllableErrors(minimumTruth: 10).map(abs)) }
+
+        /// Mean signed relative error: above zero the detector over-counts.
+        public var syllableBias: Double? {
+            let errors = syllableErrors()
+            return errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count)
+        }
+
+        func median(_ values: [Double]) -> Double? {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return nil }
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+                : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
+        }
+
         public var syllableFiles: Int { files.filter { $0.trueSyllables != nil && $0.syllables != nil }.count }
         public var jitterCorrelation: Double? { pearson(files.compactMap { f in f.jitter.flatMap { a in f.praatJitter.map { (a, $0) } } }) }
         public var shimmerCorrelation: Double? { pearson(files.compactMap { f in f.shimmer.flatMap { a in f.praatShimmer.map { (a, $0) } } }) }
@@ -75,6 +92,7 @@ public struct ProsodyEvaluation {
                 per-file F0 median within 3 % of Praat: \(percent(medianWithin3Percent)) of files   (target ≥ 95 %)
                 mean intensity, mean absolute difference: \(String(format: "%.2f", intensityMeanAbsoluteErrorDb)) dB
                 syllables, median per-file error: \(syllableMedianError.map { percent($0) } ?? "–") over \(syllableFiles) files   (target ≤ 12 %)
+                syllables, median per-file error on files of ≥ 10 syllables: \(syllableMedianErrorLonger.map { percent($0) } ?? "–") over \(syllableErrors(minimumTruth: 10).count) files; mean signed error (bias): \(syllableBias.map { percent($0) } ?? "–")
                 jitter (local), Pearson r with Praat: \(jitterCorrelation.map { String(format: "%.3f", $0) } ?? "–")   (target ≥ 0.9)
                 shimmer (local), Pearson r with Praat: \(shimmerCorrelation.map { String(format: "%.3f", $0) } ?? "–")   (target ≥ 0.9)
                 """
