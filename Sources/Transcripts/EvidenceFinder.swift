@@ -16,9 +16,11 @@ public struct DimensionEvidence: Sendable, Equatable {
 
     public init() {}
 
-    /// The story shows the skill: the strength reaches one concrete action's worth.
-    public var asserted: Bool { strength >= Self.assertedStrength }
-    /// One concrete action plus some support (a second term, a result, a repeat).
+    /// The story shows the skill: one concrete action plus some support (a second term, a result, a repeat), or one
+    /// concrete action's worth spread over at least three units (the skill runs through the story).
+    public var asserted: Bool {
+        strength >= Self.assertedStrength || (strength >= 1 && Set(positive.map(\.quote)).count >= 3)
+    }
     public static let assertedStrength = 1.3
 }
 
@@ -95,7 +97,10 @@ struct TermMatcher {
                             ChineseTerm(dimension: dimension.id, term: term, indicator: indicator, characters: characters))
                     } else {
                         let stems = TextNormalizer.englishTokens(normalised).map(\.stem)
-                        guard let first = stems.first else { continue }
+                        // "client" and "clients" are one term: the same words counted twice would be two.
+                        guard let first = stems.first, !(englishByFirstStem[first] ?? []).contains(where: {
+                            $0.dimension == dimension.id && $0.stems == stems
+                        }) else { continue }
                         englishByFirstStem[first, default: []].append(
                             EnglishTerm(dimension: dimension.id, term: term, indicator: indicator, stems: stems))
                     }

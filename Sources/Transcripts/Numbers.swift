@@ -87,6 +87,8 @@ public struct Quantity: Sendable, Equatable {
     public var text: String
     /// A time span used as a time adverbial ("三个月后", "一年下来", "two weeks later"): context, not an outcome.
     public var isTimeAdverbial: Bool
+    /// A span gained or saved ("a day early", "a week ahead"): a measure even when it is one.
+    public var isGain = false
 
     /// Whether this number states a measurable outcome: percentages, money and multiples always; counts and
     /// durations when they are more than one (一个/"one" are articles as often as numbers) and not time adverbials.
@@ -94,7 +96,7 @@ public struct Quantity: Sendable, Equatable {
         switch kind {
         case .percent, .money, .multiple: return true
         case .year: return false
-        case .count, .duration: return value >= 2 && !isTimeAdverbial
+        case .count, .duration: return (value >= 2 || isGain) && !isTimeAdverbial
         }
     }
 }
@@ -109,6 +111,11 @@ public enum Quantities {
         "billion": 1_000_000_000, "dozen": 12, "half": 0.5, "twice": 2, "double": 2, "doubled": 2, "tripled": 3,
         "quadrupled": 4, "halved": 0.5,
     ]
+    static let comparatives: Set<String> = [
+        "more", "as", "faster", "quicker", "higher", "larger", "bigger", "better", "greater", "the", "over", "less",
+        "fewer", "cheaper", "longer", "shorter", "lower",
+    ]
+    static let gains: Set<String> = ["early", "earlier", "ahead", "sooner", "faster", "quicker", "less", "fewer", "shorter"]
     static let multipliers: Set<String> = ["hundred", "thousand", "million", "billion", "k", "m", "bn"]
     static let englishMultiples: Set<String> = ["twice", "double", "doubled", "tripled", "quadrupled", "halved", "times"]
     static let timeUnits: Set<String> = [
@@ -160,9 +167,18 @@ public enum Quantities {
             let raw = String(characters[index..<end])
             let plain = raw.replacingOccurrences(of: ",", with: "")
             guard let value = Double(plain) ?? ChineseNumerals.value(raw) else { index = end; continue }
-            // A lone 一/两 inside a word (一起, 一直, 一些, 两边) is not a number; neither is 万一 or 一下.
+            // 周五, 星期三, 礼拜一 name weekdays, not numbers.
+            if !raw.contains(where: \.isASCIINumber), raw.count == 1,
+               ["周", "星期", "礼拜"].contains(where: { String(characters[max(0, index - $0.count)..<index]) == $0 }) {
+                index = end
+                continue
+            }
+            // A lone 一/两 inside a word (一起, 一直, 一些, 两边) is not a number; neither is 万一 or 一下; 十 is one
+            // before a measure word (十天, 十个人) but not in 十分 ("very").
             if !raw.contains(where: \.isASCIINumber), raw.count == 1, ["一", "两", "万", "千", "百", "十", "点"].contains(raw) {
-                if raw != "一" && raw != "两" || !isMeasureWord(characters, at: end) { index = end; continue }
+                let counted = ["一", "两", "十"].contains(raw) && isMeasureWord(characters, at: end)
+                    && !(raw == "十" && matches(characters, at: end, "分"))
+                if !counted { index = end; continue }
             }
             let after = String(characters[end..<min(characters.count, end + 6)])
             let before = String(characters[max(0, index - 3)..<index])
@@ -189,7 +205,9 @@ public enum Quantities {
                     .split(whereSeparator: { !$0.isLetter }).last.map(String.init) ?? ""
                 let next = rest.first ?? ""
                 if next.hasPrefix("percent") || next == "per" && rest.dropFirst().first == "cent" { kind = .percent }
-                else if next == "times" || next == "x" { kind = .multiple }
+                else if next == "x" || next == "times" && rest.dropFirst().first.map(comparatives.contains) == true {
+                    kind = .multiple
+                }
                 else if moneyWords.contains(next) || ["k", "million", "billion", "thousand"].contains(next) { kind = .money }
                 else if timeUnits.contains(next) {
                     kind = .duration
@@ -224,7 +242,18 @@ public enum Quantities {
             } else if let number = englishWords[word] {
                 value = number
             }
-            guard let value else { index += 1; continue }
+            guard let value else {
+                // "a day early", "a week ahead of schedule": one unit of time gained.
+                if ["a", "an"].contains(word), index + 2 < words.count, timeUnits.contains(words[index + 1]),
+                   gains.contains(words[index + 2]) {
+                    found.append(Quantity(value: 1, kind: .duration, text: words[index...(index + 2)].joined(separator: " "),
+                                          isTimeAdverbial: false, isGain: true))
+                    index += 3
+                } else {
+                    index += 1
+                }
+                continue
+            }
             var total = value
             var end = index + 1
             while end < words.count, multipliers.contains(words[end]) || (englishWords[words[end]].map { $0 >= 100 } ?? false) {
@@ -235,12 +264,15 @@ public enum Quantities {
             let previous = index > 0 ? words[index - 1] : ""
             var kind = Quantity.Kind.count
             var adverbial = false
-            if englishMultiples.contains(word) || next == "times" { kind = .multiple }
+            let following = end + 1 < words.count ? words[end + 1] : ""
+            // "twice as fast", "three times more" multiply; "called three times", "damaged twice" count occasions.
+            if ["twice", "times"].contains(word) || next == "times" {
+                if comparatives.contains(next == "times" ? following : next) { kind = .multiple }
+            } else if englishMultiples.contains(word) { kind = .multiple }
             else if percentWords.contains(next) || next.hasPrefix("percent") { kind = .percent }
             else if moneyWords.contains(next) || previous == "$" { kind = .money }
             else if timeUnits.contains(next) {
                 kind = .duration
-                let following = end + 1 < words.count ? words[end + 1] : ""
                 adverbial = englishAdverbialBefore.contains(previous) || englishAdverbialAfter.contains(following)
             }
             found.append(Quantity(value: total, kind: kind, text: words[index..<end].joined(separator: " "),

@@ -17,6 +17,13 @@ struct UnitFeatures {
     var plural = 0
     var quantities: [Quantity] = []
     var measured: Bool { quantities.contains(where: \.isMeasure) }
+    /// The result score from cue phrases and grammar alone, before numbers add to it.
+    var resultCues = 0.0
+    /// Numbers that state an outcome: a rate, money, a multiple or a time gained; a count ("three hundred rooms",
+    /// "two features") only where the unit also says that something came of it ("ended up with", 签了).
+    var outcomeQuantities: [Quantity] {
+        quantities.filter { $0.isMeasure && ($0.kind != .count || resultCues >= StarClassifier.countOutcomeCues) }
+    }
 }
 
 /// Classifies the units of one answer as Situation / Task / Action / Result / other.
@@ -29,6 +36,8 @@ enum StarClassifier {
     static let otherScore = 0.95
     /// Cost of stepping back in S→T→A→R order between consecutive units.
     static let backwardCost = 0.35
+    /// Result cues a unit needs before a plain count in it is read as a measured outcome.
+    static let countOutcomeCues = 0.8
 
     static func features(of unit: Unit) -> UnitFeatures {
         TextNormalizer.hanCount(unit.normalised) * 2 > unit.normalised.filter(\.isLetter).count
@@ -108,6 +117,7 @@ enum StarClassifier {
     private static func withNumbersAndFraming(_ features: UnitFeatures, _ text: String) -> UnitFeatures {
         var features = features
         features.quantities = Quantities.find(in: text)
+        features.resultCues = features.scores[StarPart.result.rawValue]
         if features.measured { features.scores[StarPart.result.rawValue] += 0.8 }
         if features.hypothetical {
             features.scores[StarPart.action.rawValue] -= 1.0

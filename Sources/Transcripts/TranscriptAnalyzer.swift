@@ -97,7 +97,7 @@ public struct TranscriptAnalyzer: Sendable {
                     case .positive where !counted:
                         break   // a hypothetical or stuffed answer is shown by its flag, not as evidence
                     case .positive:
-                        let weight = features[index].hypothetical ? 0 : part.evidenceWeight
+                        let weight = features[index].hypothetical ? 0 : max(part.evidenceWeight, features[index].personalAction ? 1.0 : 0)
                         guard weight > 0 else { update { $0.hypothetical.append(item) }; break }
                         item.weight = weight
                         update {
@@ -105,7 +105,13 @@ public struct TranscriptAnalyzer: Sendable {
                             $0.distinctTerms.formUnion(terms)
                             $0.indicators.formUnion(group.compactMap(\.indicator))
                         }
-                        for term in terms { termWeights[first.dimension, default: [:]][term, default: []].append(weight) }
+                        // An implied-skill pattern names a behaviour and its object ("led a team of five"): it
+                        // weighs more than a bare keyword in the same unit.
+                        let implied = Set(group.filter(\.implied).map(\.term))
+                        for term in terms {
+                            termWeights[first.dimension, default: [:]][term, default: []].append(
+                                implied.contains(term) ? weight * Self.impliedPatternWeight : weight)
+                        }
                     }
                 }
             }
@@ -124,6 +130,8 @@ public struct TranscriptAnalyzer: Sendable {
                                   hanCharacters: hanCharacters, wordsPerMinute: rate, evidence: evidence,
                                   answers: answers)
     }
+
+    static let impliedPatternWeight = 1.3
 
     static func size(of text: String) -> (english: Int, han: Int) {
         let normalised = TextNormalizer.normalize(text)
@@ -207,7 +215,7 @@ public struct TranscriptAnalyzer: Sendable {
         let order = firsts.count < 2 ? "n/a"
             : (zip(firsts, firsts.dropFirst()).allSatisfy { $0.1 <= $1.1 } ? "in-order" : "out-of-order")
         let resultQuantities = units.indices.filter { labels[$0] == .result }
-            .flatMap { features[$0].quantities.filter(\.isMeasure).map(\.text) }
+            .flatMap { features[$0].outcomeQuantities.map(\.text) }
         let singular = features.reduce(0) { $0 + $1.singular }
         let plural = features.reduce(0) { $0 + $1.plural }
         let present = Dictionary(uniqueKeysWithValues: parts.map { part in (part, labels.contains(part)) })

@@ -33,6 +33,24 @@ import Testing
         #expect(Quantities.find(in: "我们一起做了一个项目").allSatisfy { !$0.isMeasure })
         #expect(Quantities.find(in: "back in 2019 we moved").allSatisfy { !$0.isMeasure })
     }
+
+    /// Multiples multiply only before a comparative; a time gained is a measure even when it is one unit; weekdays
+    /// and 十分 ("very") are not numbers.
+    @Test func tellsMultiplesFromOccasionsAndWeekdaysFromNumbers() {
+        #expect(Quantities.find(in: "pages load twice as fast").first?.kind == .multiple)
+        #expect(Quantities.find(in: "three times more sign-ups").first?.kind == .multiple)
+        #expect(Quantities.find(in: "5 times faster").first?.kind == .multiple)
+        #expect(Quantities.find(in: "she called us three times in one day").first?.kind == .count)
+        #expect(Quantities.find(in: "her order arrived damaged twice").first?.kind == .count)
+        let early = Quantities.find(in: "we closed the quarter a day early")
+        #expect(early.count == 1 && early[0].kind == .duration && early[0].isMeasure)
+        #expect(Quantities.find(in: "a day in the life").isEmpty)
+        let tenDays = Quantities.find(in: "从一个月缩短到了十天左右")
+        #expect(tenDays.map(\.value) == [1, 10])
+        #expect(tenDays.last?.isMeasure == true)
+        #expect(Quantities.find(in: "每周五下午组织一次答疑").allSatisfy { $0.value != 5 })
+        #expect(Quantities.find(in: "这件事十分重要").isEmpty)
+    }
 }
 
 @Suite struct ChineseTextTests {
