@@ -123,8 +123,28 @@ public struct Analyzer: Sendable {
         var streamCues: [Cue] = []
         var answerProsody: [ProsodySummary] = []
         var answerVisual: [VisualSummary?] = []
-        let questions = metadata?.questions ?? []
-        let supplied = request.transcript != nil || (!transcriptOnly && sidecarTranscript(for: input) != nil)
+        var questions = metadata?.questions ?? []
+        // One transcript file per answer (NAME.q1.vtt, …) when there is no single transcript for the recording.
+        var answerFiles: AnswerFiles.Joined?
+        var answerFileNames: [String] = []
+        if request.transcript == nil, !transcriptOnly, sidecarTranscript(for: input) == nil {
+            let directory = (input as NSString).deletingLastPathComponent
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+            let found = AnswerFiles.find(besides: input, in: names)
+            if !found.isEmpty {
+                var files: [AnswerFiles.File] = []
+                for (key, name) in found {
+                    files.append(AnswerFiles.File(key: key, transcript: try readTranscript(
+                        (directory as NSString).appendingPathComponent(name))))
+                }
+                let joined = AnswerFiles.join(files, questions: questions)
+                questions = joined.questions
+                answerFiles = joined
+                answerFileNames = found.map(\.name)
+            }
+        }
+        let supplied = request.transcript != nil || answerFiles != nil
+            || (!transcriptOnly && sidecarTranscript(for: input) != nil)
         let recognition = request.options.asr
         // Audio for the recogniser is kept (on disk, 32 kB/s) only when it may be needed.
         let keepAudio = !transcriptOnly && !supplied && recognition.mode != .never && recognition.client != nil
@@ -162,6 +182,11 @@ public struct Analyzer: Sendable {
             parsed = try readTranscript(sidecar)
             source = .sidecar
             transcriptFile = sidecar
+        } else if let answerFiles {
+            parsed = ParsedTranscript(cues: answerFiles.cues, timed: answerFiles.timed)
+            source = .sidecar
+            transcriptFile = answerFileNames.joined(separator: ", ")
+            if let note = answerFiles.note { warnings.append(note) }
         } else if !streamCues.isEmpty {
             parsed = ParsedTranscript(cues: streamCues, timed: true)
             source = .subtitleStream
@@ -196,7 +221,10 @@ public struct Analyzer: Sendable {
             unsure.isEmpty ? transcript : ParsedTranscript(cues: transcript.cues.filter { unsure[answerOf($0)] == nil },
                                                            timed: transcript.timed)
         }
-        let analysis = analysed.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answerOf: answerOf) }
+        let analysis = analysed.map { transcript in
+            answerFiles.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answers: $0.answers) }
+                ?? transcriptAnalyzer.analyze(transcript.cues, timed: transcript.timed, answerOf: answerOf)
+        }
         var insufficient = ReportScoring.insufficiency(analysis)
         let everyAnswerUnsure = !unsure.isEmpty && analysed?.cues.isEmpty == true
         if everyAnswerUnsure, let recognized {

@@ -116,11 +116,11 @@ public struct InboxScanner: Sendable {
         let fileExtension = (name as NSString).pathExtension.lowercased()
         if metadataExtensions.contains(fileExtension) { return false }
         if TranscriptFormat(fileExtension: fileExtension) != nil {
-            // A transcript is a job of its own only when no recording shares its stem.
-            let stem = (relative as NSString).deletingPathExtension
+            // A transcript is a job of its own only when no recording shares its stem: `NAME.vtt`, or one answer's
+            // `NAME.q1.vtt`, belongs to `NAME.mp4`.
             return !listing.keys.contains { other in
-                other != relative && (other as NSString).deletingPathExtension == stem
-                    && recordingExtensions.contains((other as NSString).pathExtension.lowercased())
+                other != relative && recordingExtensions.contains((other as NSString).pathExtension.lowercased())
+                    && relative.hasPrefix((other as NSString).deletingPathExtension + ".")
             }
         }
         return recordingExtensions.contains(fileExtension)

@@ -41,11 +41,16 @@ public struct TranscriptAnalyzer: Sendable {
 
     /// Analyses `cues`; `timed` says whether cue times are real; `answerOf` gives each cue's answer index.
     public func analyze(_ cues: [Cue], timed: Bool, answerOf: (Cue) -> Int = { _ in 0 }) -> TranscriptAnalysis {
+        analyze(cues, timed: timed, answers: cues.map(answerOf))
+    }
+
+    /// Analyses `cues`; `answers[i]` is the answer index of `cues[i]` (one transcript file per answer).
+    public func analyze(_ cues: [Cue], timed: Bool, answers: [Int]) -> TranscriptAnalysis {
         let chinese = ChineseText()
         let splitter = UnitSplitter(chinese: chinese)
         let matcher = TermMatcher(model: model, chinese: chinese)
         var grouped: [Int: [Cue]] = [:]
-        for cue in cues { grouped[answerOf(cue), default: []].append(cue) }
+        for (cue, answer) in zip(cues, answers) { grouped[answer, default: []].append(cue) }
 
         var evidence: [String: DimensionEvidence] = [:]
         var termWeights: [String: [String: [Double]]] = [:]   // dimension → term → weights of positive mentions

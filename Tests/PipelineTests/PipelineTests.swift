@@ -42,6 +42,49 @@ import Testing
         #expect((70...200).contains(f0))  // espeak-ng's default voices speak around 90–110 Hz
     }
 
+    /// One transcript file per answer, each counted from its own start, with the question timeline in the
+    /// metadata: two answers with their own STAR, evidence at recording times, prosody per answer.
+    @Test func oneTranscriptFilePerAnswer() throws {
+        let directory = Fixtures.temporaryDirectory("answers")
+        defer { Fixtures.cleanUp(directory) }
+        try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.m4a"),
+                                         toPath: "\(directory)/call.m4a")
+        try """
+            {"model": "sales-manager", "questions": [
+              {"id": "q1", "text": "Tell me about your territory.", "start": 0.5, "end": 10.5},
+              {"id": "q2", "text": "How did you grow revenue?", "start": 10.8, "end": 28.1}]}
+            """.write(toFile: "\(directory)/call.json", atomically: true, encoding: .utf8)
+        try """
+            WEBVTT
+
+            00:00:00.000 --> 00:00:04.474
+            At my last company I managed a territory of forty small business accounts.
+
+            00:00:05.074 --> 00:00:09.738
+            My goal was to grow revenue in a quarter when two competitors cut their prices.
+            """.write(toFile: "\(directory)/call.q1.vtt", atomically: true, encoding: .utf8)
+        try """
+            1
+            00:00:00,000 --> 00:00:07,023
+            I called every customer, listened to their concerns, and negotiated annual contracts with a discount.
+
+            2
+            00:00:12,822 --> 00:00:17,213
+            We closed the quarter at one hundred and twenty percent of quota.
+            """.write(toFile: "\(directory)/call.q2.srt", atomically: true, encoding: .utf8)
+        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/call.m4a"))
+        #expect(report.transcript.source == .sidecar)
+        #expect(report.transcript.file == "call.q1.vtt, call.q2.srt")
+        #expect(report.answers.map(\.questionID) == ["q1", "q2"])
+        #expect(report.answers[1].question == "How did you grow revenue?")
+        #expect(report.answers[1].star?.resultQuantified == true)
+        #expect(report.answers[0].star?.resultQuantified == false)
+        #expect(report.answers.allSatisfy { $0.prosody != nil })
+        let negotiation = try #require(report.competencies.first { $0.id == "negotiation" })
+        // "negotiated" is said 0.0–7.0 s into the second answer, which starts at 10.8 s.
+        #expect(negotiation.evidence.contains { abs($0.start - 10.8) < 0.01 && $0.answer == 1 })
+    }
+
     @Test func transcriptComesFromSidecarThenStreamThenArgument() throws {
         let phone = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.m4a")))
         #expect(phone.transcript.source == .sidecar)
@@ -109,7 +152,7 @@ import Testing
         #expect(failure(AnalysisRequest(input: "\(directory)/missing.mp4")) == "\(directory)/missing.mp4: no such file")
 
         #expect(failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), model: "astronaut"))
-            == "\(Fixtures.models)/astronaut.yaml: unknown model 'astronaut' (known: general, sales-manager, software-engineer)")
+            == "\(Fixtures.models)/astronaut.yaml: unknown model 'astronaut' (known: customer-service, general, product-manager, sales-manager, software-engineer)")
 
         let broken = "\(directory)/broken.yaml"
         Fixtures.write("id: broken\nversion: 1\ntitle: [unclosed\n", to: broken)

@@ -68,7 +68,7 @@ import Testing
             "d.tmp": observation(1), "e.mp4": observation(1), "e.vtt": observation(1), "e.json": observation(1),
             "f.srt": observation(1), "notes.pdf": observation(1), "processed/g.mp4": observation(1),
             "sales-manager/h.m4a": observation(1), "sales-manager/h.yaml": observation(1),
-            "deep/er/i.mp4": observation(1),
+            "deep/er/i.mp4": observation(1), "e.q1.vtt": observation(1), "e.q2.srt": observation(1),
         ]
         _ = scanner.observe(listing, now: t0)
         let ready = scanner.observe(listing, now: t0 + 1)
