@@ -102,6 +102,7 @@ let package = Package(
         benchmark("ProsodyBenchmarks", measuring: "Prosody"),
         benchmark("VisionBenchmarks", measuring: "Vision"),
         benchmark("ScoringBenchmarks", measuring: "Scoring"),
+        benchmark("TranscriptBenchmarks", measuring: "Transcripts"),
 
         .target(name: "TestSupport", dependencies: ["DebriefModel"], path: "Tests/TestSupport"),
         .testTarget(name: "DebriefModelTests", dependencies: ["DebriefModel", "TestSupport"]),
