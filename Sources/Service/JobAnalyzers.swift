@@ -40,8 +40,9 @@ public struct AnalysisLimits: Sendable, Equatable {
 
 /// Analyses each recording in a child process — `debrief analyze-job`, the same binary re-executing itself — so that
 /// a file that crashes FFmpeg, exhausts memory or never finishes costs one job, never the service. The child caps
-/// its own address space (RLIMIT_AS) and core dumps, stops within a second of its parent's death (it polls `getppid`), and writes the report
-/// to a temporary file that it renames when complete; the parent kills it at the wall-clock limit.
+/// its own address space (RLIMIT_AS) and core dumps, stops within a second of its parent's death (it polls
+/// `getppid`), and writes the report to a temporary file that it renames when complete; the parent kills it at the
+/// wall-clock limit.
 public struct IsolatedAnalyzer: JobAnalyzing {
     /// The `debrief` executable.
     public let executable: String

@@ -115,7 +115,9 @@ public enum Quantities {
         "more", "as", "faster", "quicker", "higher", "larger", "bigger", "better", "greater", "the", "over", "less",
         "fewer", "cheaper", "longer", "shorter", "lower",
     ]
-    static let gains: Set<String> = ["early", "earlier", "ahead", "sooner", "faster", "quicker", "less", "fewer", "shorter"]
+    static let gains: Set<String> = [
+        "early", "earlier", "ahead", "sooner", "faster", "quicker", "less", "fewer", "shorter",
+    ]
     static let multipliers: Set<String> = ["hundred", "thousand", "million", "billion", "k", "m", "bn"]
     static let englishMultiples: Set<String> = ["twice", "double", "doubled", "tripled", "quadrupled", "halved", "times"]
     static let timeUnits: Set<String> = [
@@ -246,7 +248,8 @@ public enum Quantities {
                 // "a day early", "a week ahead of schedule": one unit of time gained.
                 if ["a", "an"].contains(word), index + 2 < words.count, timeUnits.contains(words[index + 1]),
                    gains.contains(words[index + 2]) {
-                    found.append(Quantity(value: 1, kind: .duration, text: words[index...(index + 2)].joined(separator: " "),
+                    found.append(Quantity(value: 1, kind: .duration,
+                                          text: words[index...(index + 2)].joined(separator: " "),
                                           isTimeAdverbial: false, isGain: true))
                     index += 3
                 } else {

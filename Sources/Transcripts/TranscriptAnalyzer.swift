@@ -102,7 +102,9 @@ public struct TranscriptAnalyzer: Sendable {
                     case .positive where !counted:
                         break   // a hypothetical or stuffed answer is shown by its flag, not as evidence
                     case .positive:
-                        let weight = features[index].hypothetical ? 0 : max(part.evidenceWeight, features[index].personalAction ? 1.0 : 0)
+                        // A first-person past action weighs as an action whatever part the unit was given.
+                        let weight = features[index].hypothetical ? 0
+                            : max(part.evidenceWeight, features[index].personalAction ? 1.0 : 0)
                         guard weight > 0 else { update { $0.hypothetical.append(item) }; break }
                         item.weight = weight
                         update {
