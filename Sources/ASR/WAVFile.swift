@@ -9,12 +9,12 @@ public final class WAVWriter {
     public static let sampleRate = 16_000
 
     public init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: WAVWriter.header(samples: 0)) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        // Created in place (Foundation's createFile goes through a temporary file a killed process leaves behind).
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         self.path = path
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.seekToEnd()
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try handle.write(contentsOf: WAVWriter.header(samples: 0))
     }
 
     deinit { try? handle.close() }

@@ -130,8 +130,7 @@ public struct IsolatedAnalyzer: JobAnalyzing {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
-        guard FileManager.default.createFile(atPath: stdout, contents: nil),
-              FileManager.default.createFile(atPath: stderr, contents: nil), let out = FileHandle(forWritingAtPath: stdout), let err = FileHandle(forWritingAtPath: stderr) else {
+        guard let out = createFileForWriting(stdout), let err = createFileForWriting(stderr) else {
             return .failure(AnalysisError(code: .crashed, message: "\(stdout): cannot create the child's output"))
         }
         defer {
@@ -196,6 +195,14 @@ public struct ChildFailure: Codable, Sendable {
         code = error.code.rawValue
         message = error.message
     }
+}
+
+/// Creates (or truncates) `path` and opens it for writing, in place. Foundation's `createFile` writes through a
+/// temporary `.dat.nosync…` file and a rename, which a process killed at that moment leaves behind in a directory
+/// that only `job-PID-…` files are swept from.
+public func createFileForWriting(_ path: String) -> FileHandle? {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    return descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil
 }
 
 /// Whether a process with this id exists (signal 0 probes without sending anything).

@@ -298,8 +298,7 @@ struct AnalyzeJob: AsyncParsableCommand {
     /// When the worker that asked for it is gone, nothing is left behind for its scratch sweep to find.
     static func writeAtomically(_ data: Data, to path: String, parent: Int32?) throws {
         let temporary = path + ".part"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
+        guard let handle = createFileForWriting(temporary) else {
             throw AnalysisError(code: .crashed, message: "\(temporary): cannot write the report")
         }
         try handle.write(contentsOf: data)
