@@ -85,7 +85,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Web", dependencies: [
-            "Store", "DebriefModel", "Rendering",
+            "Store", "DebriefModel", "Rendering", "Scoring",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "debrief", dependencies: [

@@ -41,6 +41,11 @@ public struct ModelCatalog: Sendable {
         return model
     }
 
+    /// Every model in the directory that loads; a broken file is left out (`debrief models lint` names it).
+    public func loadable() -> [CompetencyModel] {
+        ((try? files()) ?? []).compactMap { try? Self.load(path: $0) }
+    }
+
     /// Every model in the directory, failing on the first invalid one.
     public func all() throws(ModelError) -> [CompetencyModel] {
         var models: [CompetencyModel] = []

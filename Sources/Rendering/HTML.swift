@@ -42,6 +42,7 @@ public enum HTML {
         </style></head>
         <body>
         <header><strong>Debrief</strong><nav><a href="/">\(language == .zh ? "报告" : "Reports")</a>
+        <a href="/jobs">\(language == .zh ? "岗位" : "Jobs")</a>
         <a href="?lang=en">English</a><a href="?lang=zh">中文</a></nav></header>
         <main>
         \(body)
@@ -96,4 +97,21 @@ public func fixed(_ value: Double?, _ decimals: Int = 1) -> String {
         if have < decimals { text += String(repeating: "0", count: decimals - have) }
     }
     return text
+}
+
+/// CSV for spreadsheets (RFC 4180).
+public enum CSV {
+    /// One field: quoted when it holds a comma, quote or line break; a leading =, +, - or @ is neutralised with an
+    /// apostrophe so that a spreadsheet never runs it as a formula (CSV injection).
+    public static func field(_ value: String) -> String {
+        var text = value
+        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Rows as CSV text, CRLF line ends.
+    public static func table(_ rows: [[String]]) -> String {
+        rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
 }

@@ -1,3 +1,4 @@
+import DebriefModel
 import Hummingbird
 import Logging
 import Pipeline
@@ -21,6 +22,8 @@ public struct ServeConfiguration: Sendable {
     public var scratch: String?
     /// What becomes of a finished recording and its sidecars.
     public var finished = FinishedFiles.keep
+    /// The jobs (competency models) the web app lists; asked on each request.
+    public var models: @Sendable () -> [CompetencyModel] = { [] }
 
     public init(inbox: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2,
                 stableSeconds: Double = 2, scanInterval: Duration = .seconds(1)) {
@@ -55,7 +58,7 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
                                    finished: configuration.finished.inbox(configuration.inbox), logger: logger))
     }
     return Application(
-        router: makeRouter(store: store),
+        router: makeRouter(store: store, models: configuration.models),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
         services: services,
         onServerRunning: { channel in

@@ -295,6 +295,14 @@ extension DebriefStore {
 
     /// Overall scores of the candidates stored for a job model (one per recording: its latest report), the
     /// population percentiles are taken against. Reports without a score (insufficient evidence) are left out.
+    /// The newest report of each recording scored against `modelID` (a re-analysis replaces the earlier one),
+    /// oldest first: the candidates of one job.
+    public func latestReports(modelID: String) async throws -> [ReportSummary] {
+        var latest: [String: ReportSummary] = [:]
+        for summary in try await reportSummaries(modelID: modelID) { latest[summary.recordingKey] = summary }
+        return latest.values.sorted { $0.id < $1.id }
+    }
+
     public func population(modelID: String, excludingRecording key: String? = nil) async throws -> [Double] {
         var latest: [String: ReportSummary] = [:]
         for summary in try await reportSummaries(modelID: modelID) { latest[summary.recordingKey] = summary }

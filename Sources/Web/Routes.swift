@@ -8,10 +8,17 @@ import Store
 ///
 /// - `GET /` — reports, newest first, and jobs in progress or failed (with their reasons)
 /// - `GET /reports/{id}` — one report as a page (`?lang=en|zh`, else Accept-Language)
+/// - `GET /jobs` — each job (competency model): new, analysed and failed counts, the score distribution
+/// - `GET /jobs/{model}` — its candidates ranked (match %, percentile, level, flags), `?q=&level=&flag=&sort=`
+/// - `GET /jobs/{model}/candidates.csv` — the same rows as CSV
+/// - `GET /api/v1/jobs`, `GET /api/v1/jobs/{model}/candidates` — the same as JSON
 /// - `GET /api/v1/reports` — JSON list: `id`, `file`, `candidate`, `model`, `overall`, `createdAt`
 /// - `GET /api/v1/reports/{id}` — the report JSON exactly as stored
 /// - `GET /health` — `ok` when the store answers
-public func makeRouter(store: any DebriefStore) -> Router<BasicRequestContext> {
+///
+/// `models` lists the jobs; it is asked on each request, so a model file added to the models folder shows at once.
+public func makeRouter(store: any DebriefStore,
+                       models: @escaping @Sendable () -> [CompetencyModel] = { [] }) -> Router<BasicRequestContext> {
     let router = Router()
     router.get("/health") { _, _ -> Response in
         do {
@@ -36,6 +43,62 @@ public func makeRouter(store: any DebriefStore) -> Router<BasicRequestContext> {
         guard let report = try await store.report(id) else { return html(notFound(language), status: .notFound) }
         return html(ReportRenderer(language: language).html(report))
     }
+    @Sendable func overviews() async throws -> (jobs: [JobOverview], unassigned: Int) {
+        let jobs = try await store.jobs(limit: 100_000)
+        var overviews: [JobOverview] = []
+        for model in models() {
+            overviews.append(JobOverview(model: model, reports: try await store.latestReports(modelID: model.id),
+                                         jobs: jobs))
+        }
+        let known = Set(overviews.map(\.id))
+        let unassigned = jobs.filter {
+            ($0.status == .queued || $0.status == .running) && !known.contains($0.folderModel ?? "")
+        }.count
+        return (overviews, unassigned)
+    }
+    @Sendable func candidates(_ request: Request, _ context: BasicRequestContext) async throws
+        -> (JobOverview, [CandidateRow], CandidateQuery, Int)? {
+        guard let id = context.parameters.get("model"), let model = models().first(where: { $0.id == id }) else {
+            return nil
+        }
+        let reports = try await store.latestReports(modelID: id)
+        let job = JobOverview(model: model, reports: reports, jobs: try await store.jobs(limit: 100_000))
+        let query = CandidateQuery { request.uri.queryParameters.get($0) }
+        return (job, query.rows(reports), query, reports.count)
+    }
+    router.get("/jobs") { request, _ -> Response in
+        let language = pageLanguage(request)
+        let (jobs, unassigned) = try await overviews()
+        return html(HTML.page(title: language == .zh ? "岗位" : "Jobs",
+                              body: JobsPages(language: language).jobs(jobs, unassigned: unassigned),
+                              language: language))
+    }
+    router.get("/jobs/:model") { request, context -> Response in
+        let language = pageLanguage(request)
+        guard let (job, rows, query, total) = try await candidates(request, context) else {
+            return html(notFound(language, what: language == .zh ? "未找到该岗位" : "Job not found"), status: .notFound)
+        }
+        return html(HTML.page(title: job.title,
+                              body: JobsPages(language: language).candidates(job, rows: rows, query: query, total: total),
+                              language: language))
+    }
+    router.get("/jobs/:model/candidates.csv") { request, context -> Response in
+        guard let (job, rows, _, _) = try await candidates(request, context) else {
+            return text("job not found\n", status: .notFound)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"\(job.id)-candidates.csv\""],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: JobsPages.csv(rows))))
+    }
+    router.get("/api/v1/jobs") { _, _ -> Response in
+        json(try apiEncoder().encode(["jobs": try await overviews().jobs]))
+    }
+    router.get("/api/v1/jobs/:model/candidates") { request, context -> Response in
+        guard let (job, rows, _, _) = try await candidates(request, context) else {
+            return json(Data(#"{"error":"job not found"}"#.utf8), status: .notFound)
+        }
+        return json(try apiEncoder().encode(CandidateList(job: job, candidates: rows)))
+    }
     router.get("/api/v1/reports") { _, _ -> Response in
         let summaries = try await store.reportSummaries(limit: 1000)
         let items = summaries.map {
@@ -43,10 +106,7 @@ public func makeRouter(store: any DebriefStore) -> Router<BasicRequestContext> {
                            model: .init(id: $0.modelID, version: $0.modelVersion), overall: $0.overall,
                            warnings: $0.warnings, createdAt: $0.createdAt, url: "/api/v1/reports/\($0.id)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return json(try encoder.encode(ReportList(reports: items)))
+        return json(try apiEncoder().encode(ReportList(reports: items)))
     }
     router.get("/api/v1/reports/:id") { _, context -> Response in
         guard let id = context.parameters.get("id", as: ReportID.self), let data = try await store.reportJSON(id) else {
@@ -55,6 +115,18 @@ public func makeRouter(store: any DebriefStore) -> Router<BasicRequestContext> {
         return json(data)
     }
     return router
+}
+
+private func apiEncoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    return encoder
+}
+
+struct CandidateList: Encodable {
+    var job: JobOverview
+    var candidates: [CandidateRow]
 }
 
 struct ReportList: Encodable {
@@ -81,9 +153,9 @@ private func pageLanguage(_ request: Request) -> UILanguage {
                          acceptLanguage: request.headers[.acceptLanguage])
 }
 
-private func notFound(_ language: UILanguage) -> String {
-    HTML.page(title: "Debrief", body: "<section><h1>\(language == .zh ? "未找到该报告" : "Report not found")</h1></section>",
-              language: language)
+private func notFound(_ language: UILanguage, what: String? = nil) -> String {
+    let heading = what ?? (language == .zh ? "未找到该报告" : "Report not found")
+    return HTML.page(title: "Debrief", body: "<section><h1>\(HTML.escape(heading))</h1></section>", language: language)
 }
 
 private func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {

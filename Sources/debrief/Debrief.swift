@@ -192,6 +192,8 @@ struct Serve: AsyncParsableCommand {
         configuration.policy = work.policy
         configuration.scratch = storage.scratch
         configuration.finished = finished
+        let catalog = models.catalog
+        configuration.models = { catalog.loadable() }
         let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)
         let app = makeDebriefApplication(configuration: configuration, store: store, analyzer: analyzer, logger: logger)
         try await app.runService()

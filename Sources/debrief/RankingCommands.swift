@@ -2,15 +2,9 @@ import ArgumentParser
 import DebriefModel
 import Foundation
 import Pipeline
+import Rendering
 import Scoring
 import Store
-
-/// The stored reports of one job model, latest per recording (a recording analysed twice is one candidate).
-private func latestReports(_ store: any DebriefStore, modelID: String) async throws -> [ReportSummary] {
-    var latest: [String: ReportSummary] = [:]
-    for summary in try await store.reportSummaries(modelID: modelID) { latest[summary.recordingKey] = summary }
-    return latest.values.sorted { $0.id < $1.id }
-}
 
 struct Rescore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +36,7 @@ struct Rescore: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let store = try await storage.open(mustExist: true)
-        let summaries = try await latestReports(store, modelID: competencyModel.id)
+        let summaries = try await store.latestReports(modelID: competencyModel.id)
         guard !summaries.isEmpty else {
             print("no stored reports for model '\(competencyModel.id)'")
             return
@@ -90,25 +84,19 @@ struct Shortlist: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await storage.open(mustExist: true)
-        let summaries = try await latestReports(store, modelID: model)
-        let scored = summaries.filter { $0.overall.score != nil }
-        let scores = scored.map { Float($0.overall.score!) }
-        let ranked = scores.withUnsafeBufferPointer { ScoringKernels.topK($0, k: top) }
-        let population = scored.compactMap(\.overall.score)
+        let summaries = try await store.latestReports(modelID: model)
         let header = ["rank", "report", "candidate", "score", "match %", "percentile", "level", "file"]
         var rows: [[String]] = []
-        for (rank, entry) in ranked.enumerated() {
-            let summary = scored[entry.index]
-            let score = summary.overall.score!
-            let others = population.enumerated().filter { $0.offset != entry.index }.map(\.element)
-            let percentile = CompetencyScoring.percentile(of: score, among: others)
-            rows.append([String(rank + 1), String(summary.id), summary.candidate ?? "", String(format: "%.1f", score),
-                         summary.overall.matchPercent.map { String(format: "%.1f", $0) } ?? "",
-                         percentile.map { String(format: "%.1f", $0) } ?? "", summary.overall.level, summary.file])
+        for entry in CandidateRanking.rank(summaries.map(\.overall.score)) {
+            guard let rank = entry.rank, rank <= top else { continue }
+            let summary = summaries[entry.index]
+            rows.append([String(rank), String(summary.id), summary.candidate ?? "", fixed(summary.overall.score),
+                         summary.overall.matchPercent.map { fixed($0) } ?? "",
+                         entry.percentile.map { fixed($0) } ?? "", summary.overall.level, summary.file])
         }
+        let scored = summaries.filter { $0.overall.score != nil }
         if csv {
-            print(header.joined(separator: ","))
-            for row in rows { print(row.map(csvField).joined(separator: ",")) }
+            print(CSV.table([header] + rows), terminator: "")
             return
         }
         guard !rows.isEmpty else {
@@ -125,14 +113,6 @@ struct Shortlist: AsyncParsableCommand {
         for row in rows { print(line(row)) }
         let unscored = summaries.count - scored.count
         print("\(scored.count) scored candidate(s)" + (unscored > 0 ? ", \(unscored) without a score (insufficient evidence)" : ""))
-    }
-
-    /// RFC 4180 quoting; a leading =, +, - or @ is neutralised so that spreadsheets do not run it as a formula.
-    private func csvField(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

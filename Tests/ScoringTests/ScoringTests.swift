@@ -240,3 +240,33 @@ import Testing
         #expect(CompetencyScoring.percentile(of: 5, among: [10]) == 0)
     }
 }
+
+/// Ranking a job's candidates: order, ties, the unscored last, and percentiles equal to the per-candidate
+/// reference (`CompetencyScoring.percentile` among the others).
+@Suite struct CandidateRankingTests {
+    @Test func ranksAndMatchesThePercentileReference() {
+        var scores: [Double?] = []
+        for index in 0..<300 {
+            let value = Double((index * 37) % 1000) / 10
+            scores.append(index % 17 == 0 ? nil : value)
+        }
+        scores += [55.5, 55.5]   // a tie: the earlier one ranks first
+        let entries = CandidateRanking.rank(scores)
+        #expect(entries.count == scores.count)
+        let ranked = entries.filter { $0.rank != nil }
+        #expect(ranked.map(\.rank!) == Array(1...ranked.count))
+        #expect(entries.suffix(from: ranked.count).allSatisfy { scores[$0.index] == nil && $0.percentile == nil })
+        for (earlier, later) in zip(ranked, ranked.dropFirst()) {
+            let a = scores[earlier.index]!, b = scores[later.index]!
+            #expect(a > b || (a == b && earlier.index < later.index))
+        }
+        let population = scores.compactMap { $0 }
+        for entry in ranked {
+            var others = population
+            others.remove(at: others.firstIndex(of: scores[entry.index]!)!)
+            #expect(entry.percentile == CompetencyScoring.percentile(of: scores[entry.index]!, among: others))
+        }
+        #expect(CandidateRanking.rank([42]).first?.percentile == nil)
+        #expect(CandidateRanking.rank([]).isEmpty)
+    }
+}
