@@ -19,5 +19,15 @@ cp -n Media/interview-en.mp4 Media/interview-zh.mkv Media/interview-zh.yaml \
 cp -n Media/phone-screen-en.m4a inbox/voicemail-en.m4a 2>/dev/null || true
 cp -n Media/phone-screen-en.json inbox/voicemail-en.json 2>/dev/null || true
 port="${DEBRIEF_PORT:-8080}"
-echo "demo: samples are in ./inbox; reports will appear at http://127.0.0.1:${port}/ (JSON: /api/v1/reports)"
+# A local administrator to sign in with. Its password is made once and kept (readable only by you) in the data
+# directory, so that every run of the demo prints the same one.
+mkdir -p debrief-data
+password_file=debrief-data/demo-admin-password
+if [ ! -s "$password_file" ]; then
+  (umask 077; python3 -c "import secrets; print(secrets.token_urlsafe(15))" > "$password_file")
+fi
+"$bin" users add admin --role admin --password-stdin --data debrief-data < "$password_file" > /dev/null
+echo "demo: samples are in ./inbox; reports will appear at http://127.0.0.1:${port}/"
+echo "demo: sign in as admin with password $(cat "$password_file")"
+echo "demo: API: curl -H \"Authorization: Bearer \$($bin users token admin --data debrief-data)\" http://127.0.0.1:${port}/api/v1/reports"
 exec "$bin" serve --inbox inbox --data debrief-data --port "$port"

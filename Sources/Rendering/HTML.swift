@@ -18,8 +18,24 @@ public enum HTML {
     }
 
     /// A whole page with the shared style. `title` is escaped; `body` is trusted markup built with `escape`.
-    public static func page(title: String, body: String, language: UILanguage) -> String {
-        """
+    /// Who is signed in, shown in the header with a sign-out button (a form carrying the session's CSRF token).
+    public struct Account: Sendable {
+        public var name: String
+        public var csrf: String?
+        public init(name: String, csrf: String?) {
+            self.name = name
+            self.csrf = csrf
+        }
+    }
+
+    public static func page(title: String, body: String, language: UILanguage, account: Account? = nil) -> String {
+        let signOut = account.map { account in
+            "<span class=\"who\">\(escape(account.name))</span>" + (account.csrf.map { csrf in
+                "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
+                    + "value=\"\(escape(csrf))\"><button>\(language == .zh ? "退出" : "Sign out")</button></form>"
+            } ?? "")
+        } ?? ""
+        return """
         <!doctype html>
         <html lang="\(language == .zh ? "zh-CN" : "en")">
         <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -39,11 +55,15 @@ public enum HTML {
         blockquote.neg{border-color:#9ca3af;background:#f3f4f6}
         .pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e0e7ff;font-size:.85em}
         .failed{color:#b42318}
+        form.inline{display:inline;margin-left:12px} .who{margin-left:16px;color:#cbd5e1}
+        form.inline button{background:none;border:1px solid #667085;color:#fff;border-radius:4px;cursor:pointer}
+        form.login{max-width:320px} form.login label{display:block;margin:10px 0 4px}
+        form.login input{width:100%;padding:6px;box-sizing:border-box} form.login button{margin-top:14px;padding:6px 16px}
         </style></head>
         <body>
         <header><strong>Debrief</strong><nav><a href="/">\(language == .zh ? "报告" : "Reports")</a>
         <a href="/jobs">\(language == .zh ? "岗位" : "Jobs")</a>
-        <a href="?lang=en">English</a><a href="?lang=zh">中文</a></nav></header>
+        <a href="?lang=en">English</a><a href="?lang=zh">中文</a>\(signOut)</nav></header>
         <main>
         \(body)
         </main></body></html>

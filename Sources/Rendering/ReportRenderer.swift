@@ -54,8 +54,9 @@ public struct ReportRenderer: Sendable {
     }
 
     /// The report as a standalone HTML page.
-    public func html(_ report: Report) -> String {
-        HTML.page(title: "Debrief · \(report.candidate ?? report.recording.file)", body: body(report), language: language)
+    public func html(_ report: Report, account: HTML.Account? = nil) -> String {
+        HTML.page(title: "Debrief · \(report.candidate ?? report.recording.file)", body: body(report), language: language,
+                  account: account)
     }
 
     /// The report's HTML body (without the page frame), for embedding.

@@ -16,6 +16,9 @@ public actor MemoryStore: DebriefStore {
     private var nextJob: JobID = 1
     private var nextReport: ReportID = 1
     private var nextToken: Int64 = 1
+    private var accounts: [String: User] = [:]
+    private var credentials: [String: Credential] = [:]
+    private var nextUser: Int64 = 1
 
     public init() {}
 
@@ -180,8 +183,51 @@ public actor MemoryStore: DebriefStore {
             history[id] = nil
         }
         for id in jobIDs { jobsByID[id] = nil }
+        for user in accounts.values where user.role == .candidate && user.candidate == candidate {
+            _ = removeUser(named: user.name)
+            erasure.accounts += 1
+        }
         return erasure
     }
+
+    // MARK: - Accounts
+
+    public func saveUser(_ user: NewUser, now: Date) -> User {
+        var saved = accounts[user.name]
+            ?? User(id: nextUser, name: user.name, role: user.role, passwordHash: nil, createdAt: now)
+        if saved.id == nextUser { nextUser += 1 }
+        saved.role = user.role
+        saved.passwordHash = user.passwordHash
+        saved.jobs = user.jobs
+        saved.candidate = user.candidate
+        accounts[user.name] = saved
+        return saved
+    }
+
+    public func user(named name: String) -> User? { accounts[name] }
+
+    public func users() -> [User] { accounts.values.sorted { $0.id < $1.id } }
+
+    public func removeUser(named name: String) -> Bool {
+        guard let user = accounts.removeValue(forKey: name) else { return false }
+        credentials = credentials.filter { $0.value.userID != user.id }
+        return true
+    }
+
+    public func addCredential(_ credential: Credential, now: Date) throws {
+        guard accounts.values.contains(where: { $0.id == credential.userID }) else {
+            throw StoreError(code: .notFound, reason: "user \(credential.userID) not found")
+        }
+        credentials[credential.digest] = credential
+    }
+
+    public func credential(digest: String, now: Date) -> (Credential, User)? {
+        guard let credential = credentials[digest], credential.isValid(at: now),
+              let user = accounts.values.first(where: { $0.id == credential.userID }) else { return nil }
+        return (credential, user)
+    }
+
+    public func removeCredential(digest: String) { credentials[digest] = nil }
 
     private func held(_ lease: Lease) throws {
         guard let job = jobsByID[lease.job] else {

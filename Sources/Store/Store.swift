@@ -170,12 +170,15 @@ public struct Erasure: Sendable, Equatable, Codable {
     public var jobs: Int
     /// Inbox paths of the erased jobs: the recordings and their sidecars are to be deleted by the caller.
     public var paths: [String]
+    /// Sign-in accounts of the candidate (role candidate), with their sessions and tokens.
+    public var accounts: Int
 
-    public init(reports: Int = 0, revisions: Int = 0, jobs: Int = 0, paths: [String] = []) {
+    public init(reports: Int = 0, revisions: Int = 0, jobs: Int = 0, paths: [String] = [], accounts: Int = 0) {
         self.reports = reports
         self.revisions = revisions
         self.jobs = jobs
         self.paths = paths
+        self.accounts = accounts
     }
 }
 
@@ -244,7 +247,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
 /// The job queue and the reports: what the service, the workers and the web app share. Every driver passes the same
 /// test suite (`Tests/StoreTests`).
-public protocol DebriefStore: Sendable {
+public protocol DebriefStore: AccountStore {
     /// Queues a job unless its bundle key is already known. Returns the new job, or nil for a duplicate.
     func enqueue(_ job: NewJob, now: Date) async throws -> Job?
     /// Atomically claims the oldest queued job that is due, under a new lease (no two workers ever get the same job).

@@ -4,9 +4,12 @@ import Hummingbird
 import Rendering
 import Store
 
-/// The HR-facing HTTP surface: pages for people, JSON for tools, a health check for operators.
+/// The HR-facing HTTP surface: pages for people, JSON for tools, a health check for operators. Everything but
+/// `/health` and `/login` needs a signed-in user (`AuthMiddleware`), and each user sees only the jobs `Access`
+/// grants them; a report or job they may not see is answered as if it did not exist.
 ///
-/// - `GET /` — reports, newest first, and jobs in progress or failed (with their reasons)
+/// - `GET /login`, `POST /login`, `POST /logout` — sign in (name + password) and out; session cookie + CSRF token
+/// - `GET /` — reports, newest first, and (admin, HR) jobs in progress or failed, with their reasons
 /// - `GET /reports/{id}` — one report as a page (`?lang=en|zh`, else Accept-Language)
 /// - `GET /jobs` — each job (competency model): new, analysed and failed counts, the score distribution
 /// - `GET /jobs/{model}` — its candidates ranked (match %, percentile, level, flags), `?q=&level=&flag=&sort=`
@@ -14,12 +17,14 @@ import Store
 /// - `GET /api/v1/jobs`, `GET /api/v1/jobs/{model}/candidates` — the same as JSON
 /// - `GET /api/v1/reports` — JSON list: `id`, `file`, `candidate`, `model`, `overall`, `createdAt`
 /// - `GET /api/v1/reports/{id}` — the report JSON exactly as stored
+/// - `GET /api/v1/me` — who the token or session belongs to, and their role and jobs
 /// - `GET /health` — `ok` when the store answers
 ///
 /// `models` lists the jobs; it is asked on each request, so a model file added to the models folder shows at once.
 public func makeRouter(store: any DebriefStore,
-                       models: @escaping @Sendable () -> [CompetencyModel] = { [] }) -> Router<BasicRequestContext> {
-    let router = Router()
+                       models: @escaping @Sendable () -> [CompetencyModel] = { [] }) -> Router<DebriefContext> {
+    let router = Router(context: DebriefContext.self)
+    router.add(middleware: AuthMiddleware(store: store))
     router.get("/health") { _, _ -> Response in
         do {
             _ = try await store.jobs(limit: 1)
@@ -28,37 +33,42 @@ public func makeRouter(store: any DebriefStore,
             return text("store unavailable: \(error)\n", status: .serviceUnavailable)
         }
     }
-    router.get("/") { request, _ -> Response in
+    addSignInRoutes(router, store: store)
+    router.get("/") { request, context -> Response in
         let language = pageLanguage(request)
-        let summaries = try await store.reportSummaries(limit: 500)
-        let jobs = try await store.jobs(limit: 500)
+        let user = try context.requireUser()
+        let summaries = try await store.reportSummaries(limit: 500).filter { Access.canSee(job: $0.modelID, user) }
+        let jobs = Access.canSeeQueue(user) ? try await store.jobs(limit: 500) : []
         return html(HTML.page(title: "Debrief", body: IndexPage(language: language).body(summaries, jobs: jobs),
-                              language: language))
+                              language: language, account: context.account))
     }
     router.get("/reports/:id") { request, context -> Response in
         let language = pageLanguage(request)
-        guard let id = context.parameters.get("id", as: ReportID.self) else {
-            return html(notFound(language), status: .notFound)
+        let user = try context.requireUser()
+        guard let id = context.parameters.get("id", as: ReportID.self), let report = try await store.report(id),
+              Access.canSee(job: report.model.id, user) else {
+            return html(notFound(language, account: context.account), status: .notFound)
         }
-        guard let report = try await store.report(id) else { return html(notFound(language), status: .notFound) }
-        return html(ReportRenderer(language: language).html(report))
+        return html(ReportRenderer(language: language).html(report, account: context.account))
     }
-    @Sendable func overviews() async throws -> (jobs: [JobOverview], unassigned: Int) {
+    @Sendable func overviews(_ user: User) async throws -> (jobs: [JobOverview], unassigned: Int) {
         let jobs = try await store.jobs(limit: 100_000)
         var overviews: [JobOverview] = []
-        for model in models() {
+        for model in models() where Access.canSee(job: model.id, user) {
             overviews.append(JobOverview(model: model, reports: try await store.latestReports(modelID: model.id),
                                          jobs: jobs))
         }
-        let known = Set(overviews.map(\.id))
-        let unassigned = jobs.filter {
+        let known = Set(models().map(\.id))
+        let unassigned = !Access.canSeeQueue(user) ? 0 : jobs.filter {
             ($0.status == .queued || $0.status == .running) && !known.contains($0.folderModel ?? "")
         }.count
         return (overviews, unassigned)
     }
-    @Sendable func candidates(_ request: Request, _ context: BasicRequestContext) async throws
+    @Sendable func candidates(_ request: Request, _ context: DebriefContext) async throws
         -> (JobOverview, [CandidateRow], CandidateQuery, Int)? {
-        guard let id = context.parameters.get("model"), let model = models().first(where: { $0.id == id }) else {
+        let user = try context.requireUser()
+        guard let id = context.parameters.get("model"), Access.canSee(job: id, user),
+              let model = models().first(where: { $0.id == id }) else {
             return nil
         }
         let reports = try await store.latestReports(modelID: id)
@@ -66,21 +76,22 @@ public func makeRouter(store: any DebriefStore,
         let query = CandidateQuery { request.uri.queryParameters.get($0) }
         return (job, query.rows(reports), query, reports.count)
     }
-    router.get("/jobs") { request, _ -> Response in
+    router.get("/jobs") { request, context -> Response in
         let language = pageLanguage(request)
-        let (jobs, unassigned) = try await overviews()
+        let (jobs, unassigned) = try await overviews(try context.requireUser())
         return html(HTML.page(title: language == .zh ? "岗位" : "Jobs",
                               body: JobsPages(language: language).jobs(jobs, unassigned: unassigned),
-                              language: language))
+                              language: language, account: context.account))
     }
     router.get("/jobs/:model") { request, context -> Response in
         let language = pageLanguage(request)
         guard let (job, rows, query, total) = try await candidates(request, context) else {
-            return html(notFound(language, what: language == .zh ? "未找到该岗位" : "Job not found"), status: .notFound)
+            return html(notFound(language, what: language == .zh ? "未找到该岗位" : "Job not found",
+                                 account: context.account), status: .notFound)
         }
         return html(HTML.page(title: job.title,
                               body: JobsPages(language: language).candidates(job, rows: rows, query: query, total: total),
-                              language: language))
+                              language: language, account: context.account))
     }
     router.get("/jobs/:model/candidates.csv") { request, context -> Response in
         guard let (job, rows, _, _) = try await candidates(request, context) else {
@@ -90,8 +101,13 @@ public func makeRouter(store: any DebriefStore,
                                                .contentDisposition: "attachment; filename=\"\(job.id)-candidates.csv\""],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: JobsPages.csv(rows))))
     }
-    router.get("/api/v1/jobs") { _, _ -> Response in
-        json(try apiEncoder().encode(["jobs": try await overviews().jobs]))
+    router.get("/api/v1/me") { _, context -> Response in
+        let user = try context.requireUser()
+        return json(try apiEncoder().encode(Me(name: user.name, role: user.role.rawValue,
+                                               jobs: user.role == .manager ? user.jobs : nil)))
+    }
+    router.get("/api/v1/jobs") { _, context -> Response in
+        json(try apiEncoder().encode(["jobs": try await overviews(try context.requireUser()).jobs]))
     }
     router.get("/api/v1/jobs/:model/candidates") { request, context -> Response in
         guard let (job, rows, _, _) = try await candidates(request, context) else {
@@ -99,8 +115,9 @@ public func makeRouter(store: any DebriefStore,
         }
         return json(try apiEncoder().encode(CandidateList(job: job, candidates: rows)))
     }
-    router.get("/api/v1/reports") { _, _ -> Response in
-        let summaries = try await store.reportSummaries(limit: 1000)
+    router.get("/api/v1/reports") { _, context -> Response in
+        let user = try context.requireUser()
+        let summaries = try await store.reportSummaries(limit: 1000).filter { Access.canSee(job: $0.modelID, user) }
         let items = summaries.map {
             ReportListItem(id: $0.id, file: $0.file, candidate: $0.candidate,
                            model: .init(id: $0.modelID, version: $0.modelVersion), overall: $0.overall,
@@ -109,12 +126,35 @@ public func makeRouter(store: any DebriefStore,
         return json(try apiEncoder().encode(ReportList(reports: items)))
     }
     router.get("/api/v1/reports/:id") { _, context -> Response in
-        guard let id = context.parameters.get("id", as: ReportID.self), let data = try await store.reportJSON(id) else {
+        let user = try context.requireUser()
+        struct ModelOnly: Decodable {
+            struct Ref: Decodable { var id: String }
+            var model: Ref
+        }
+        guard let id = context.parameters.get("id", as: ReportID.self), let data = try await store.reportJSON(id),
+              let model = try? JSONDecoder().decode(ModelOnly.self, from: data).model.id,
+              Access.canSee(job: model, user) else {
             return json(Data(#"{"error":"report not found"}"#.utf8), status: .notFound)
         }
         return json(data)
     }
     return router
+}
+
+struct Me: Encodable {
+    var name: String
+    var role: String
+    var jobs: [String]?
+}
+
+extension DebriefContext {
+    /// The signed-in user; the middleware lets no request without one reach a route that asks.
+    func requireUser() throws -> User {
+        guard let user else { throw HTTPError(.unauthorized) }
+        return user
+    }
+
+    var account: HTML.Account? { user.map { HTML.Account(name: $0.name, csrf: session?.csrf) } }
 }
 
 private func apiEncoder() -> JSONEncoder {
@@ -148,27 +188,28 @@ struct ReportListItem: Encodable {
     var url: String
 }
 
-private func pageLanguage(_ request: Request) -> UILanguage {
+func pageLanguage(_ request: Request) -> UILanguage {
     UILanguage.negotiate(query: request.uri.queryParameters.get("lang"),
                          acceptLanguage: request.headers[.acceptLanguage])
 }
 
-private func notFound(_ language: UILanguage, what: String? = nil) -> String {
+private func notFound(_ language: UILanguage, what: String? = nil, account: HTML.Account? = nil) -> String {
     let heading = what ?? (language == .zh ? "未找到该报告" : "Report not found")
-    return HTML.page(title: "Debrief", body: "<section><h1>\(HTML.escape(heading))</h1></section>", language: language)
+    return HTML.page(title: "Debrief", body: "<section><h1>\(HTML.escape(heading))</h1></section>", language: language,
+                     account: account)
 }
 
-private func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
     Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
              body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
 }
 
-private func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
     Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
              body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
 }
 
-private func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
+func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
     Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
              body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
 }

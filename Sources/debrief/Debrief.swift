@@ -19,7 +19,7 @@ struct Debrief: AsyncParsableCommand {
         abstract: "Analyses recorded interviews against a job's competency model.",
         version: pipelineVersion,
         subcommands: [Analyze.self, Serve.self, Worker.self, Status.self, Retry.self, Erase.self, Models.self, Eval.self,
-                      Rescore.self, Shortlist.self, Bench.self, AnalyzeJob.self])
+                      Rescore.self, Shortlist.self, Users.self, Bench.self, AnalyzeJob.self])
 
     /// Refuses to start on a CPU that lacks what the scoring core was built for (x86-64-v3 by default), with the
     /// way out, instead of dying on an illegal instruction later.

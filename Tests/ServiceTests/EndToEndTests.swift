@@ -8,6 +8,7 @@ import Service
 import Store
 import StoreSQLite
 import TestSupport
+import Web
 import Testing
 
 /// A running service (watcher, workers, web app on a real socket) over SQLite: files dropped into its inbox come
@@ -20,6 +21,10 @@ import Testing
         let inbox = "\(directory)/inbox"
         try FileManager.default.createDirectory(atPath: "\(inbox)/sales-manager", withIntermediateDirectories: true)
         let store = try SQLiteStore(path: "\(directory)/data/debrief.sqlite")
+        let hr = try await store.saveUser(NewUser(name: "hr", role: .hr, passwordHash: nil), now: Date())
+        let (token, credential) = Secrets.apiToken(for: hr)
+        try await store.addCredential(credential, now: Date())
+        let auth: HTTPFields = [.authorization: "Bearer \(token)"]
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
         let app = makeDebriefApplication(
@@ -37,7 +42,7 @@ import Testing
 
             var list: [[String: Any]] = []
             for _ in 0..<300 {
-                let response = try await client.execute(uri: "/api/v1/reports", method: .get)
+                let response = try await client.execute(uri: "/api/v1/reports", method: .get, headers: auth)
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 list = json?["reports"] as? [[String: Any]] ?? []
                 let failed = try await store.jobs(limit: 10).contains { $0.status == .failed }
@@ -51,22 +56,22 @@ import Testing
             #expect((item["overall"] as? [String: Any])?["score"] != nil)
 
             let id = try #require(item["id"] as? Int)
-            let reportResponse = try await client.execute(uri: "/api/v1/reports/\(id)", method: .get)
+            let reportResponse = try await client.execute(uri: "/api/v1/reports/\(id)", method: .get, headers: auth)
             #expect(reportResponse.status == .ok)
             let report = try ReportCoding.decode(Data(buffer: reportResponse.body))
             #expect(report.model.id == "sales-manager")
             #expect(report.transcript.source == .subtitleStream)
             #expect(report.prosody != nil && report.visual != nil)
 
-            let page = try await client.execute(uri: "/reports/\(id)?lang=zh", method: .get)
+            let page = try await client.execute(uri: "/reports/\(id)?lang=zh", method: .get, headers: auth)
             #expect(page.status == .ok)
             #expect(String(buffer: page.body).contains("能力评估"))
 
-            let index = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            let index = String(buffer: try await client.execute(uri: "/", method: .get, headers: auth).body)
             #expect(index.contains("interview-en.mp4"))
             #expect(index.contains("broken.mp4: not a media file FFmpeg can read (Invalid data found when processing input)"))
-            #expect(try await client.execute(uri: "/reports/999", method: .get).status == .notFound)
-            #expect(try await client.execute(uri: "/api/v1/reports/999", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/reports/999", method: .get, headers: auth).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/reports/999", method: .get, headers: auth).status == .notFound)
         }
         let jobs = try await store.jobs(limit: 10)
         #expect(jobs.count == 2)

@@ -29,8 +29,13 @@ import Web
         return report
     }
 
-    func seeded() async throws -> MemoryStore {
+    /// A store with four candidates for the sales manager, one for another job, a queued recording, and an HR user
+    /// whose API token signs the requests in.
+    func seeded() async throws -> (MemoryStore, HTTPFields) {
         let store = MemoryStore()
+        let hr = await store.saveUser(NewUser(name: "hr", role: .hr, passwordHash: nil), now: Date())
+        let (token, credential) = Secrets.apiToken(for: hr)
+        try await store.addCredential(credential, now: Date())
         let reports = [
             Self.report("Ann", score: 62, match: 80, level: "Good"),
             Self.report("<script>alert(1)</script>", score: 81, match: 95, level: "Excellent"),
@@ -46,28 +51,28 @@ import Web
         }
         _ = try await store.enqueue(NewJob(path: "/in/sales-manager/new.mp4", folderModel: "sales-manager",
                                            bundleKey: "new"), now: Date())
-        return store
+        return (store, [.authorization: "Bearer \(token)"])
     }
 
     @Test func ranksCandidatesAndEscapesWhatTheySay() async throws {
-        let store = try await seeded()
+        let (store, auth) = try await seeded()
         let app = Application(router: makeRouter(store: store, models: { [Self.model] }))
         try await app.test(.router) { client in
-            let jobs = String(buffer: try await client.execute(uri: "/jobs", method: .get).body)
+            let jobs = String(buffer: try await client.execute(uri: "/jobs", method: .get, headers: auth).body)
             #expect(jobs.contains("Sales Manager") && jobs.contains("<svg"))
-            let api = try await client.execute(uri: "/api/v1/jobs", method: .get)
+            let api = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: auth)
             let overview = try #require(try JSONSerialization.jsonObject(with: Data(buffer: api.body)) as? [String: Any])
             let job = try #require((overview["jobs"] as? [[String: Any]])?.first)
             #expect(job["analysed"] as? Int == 4 && job["unscored"] as? Int == 1 && job["queued"] as? Int == 1)
 
-            let page = String(buffer: try await client.execute(uri: "/jobs/sales-manager", method: .get).body)
+            let page = String(buffer: try await client.execute(uri: "/jobs/sales-manager", method: .get, headers: auth).body)
             #expect(!page.contains("<script>alert"))
             #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!page.contains("Other job"))
             let order = ["&lt;script&gt;", "Ann", "=HYPERLINK", "Bo"].map { page.range(of: $0)!.lowerBound }
             #expect(order == order.sorted())
 
-            let candidates = try await client.execute(uri: "/api/v1/jobs/sales-manager/candidates", method: .get)
+            let candidates = try await client.execute(uri: "/api/v1/jobs/sales-manager/candidates", method: .get, headers: auth)
             let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: candidates.body)) as? [String: Any])
             let rows = try #require(list["candidates"] as? [[String: Any]])
             #expect(rows.map { $0["rank"] as? Int } == [1, 2, 3, nil])
@@ -76,7 +81,7 @@ import Web
             #expect((rows[3]["flags"] as? [String]) == ["insufficient-evidence"])
             #expect((rows[2]["flags"] as? [String]) == ["recording-warnings"])
 
-            let csvResponse = try await client.execute(uri: "/jobs/sales-manager/candidates.csv", method: .get)
+            let csvResponse = try await client.execute(uri: "/jobs/sales-manager/candidates.csv", method: .get, headers: auth)
             #expect(csvResponse.headers[.contentType]?.hasPrefix("text/csv") == true)
             let csv = String(buffer: csvResponse.body)
             #expect(csv.hasPrefix("rank,report,candidate"))
@@ -87,12 +92,12 @@ import Web
     }
 
     @Test func filtersAndSorts() async throws {
-        let store = try await seeded()
+        let (store, auth) = try await seeded()
         let app = Application(router: makeRouter(store: store, models: { [Self.model] }))
         try await app.test(.router) { client in
             func names(_ query: String) async throws -> [String] {
                 let response = try await client.execute(uri: "/api/v1/jobs/sales-manager/candidates?\(query)",
-                                                        method: .get)
+                                                        method: .get, headers: auth)
                 let list = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 return (list?["candidates"] as? [[String: Any]] ?? []).compactMap { $0["candidate"] as? String }
             }
@@ -102,10 +107,10 @@ import Web
             #expect(try await names("sort=name").first == "<script>alert(1)</script>")
             #expect(try await names("sort=date").first == "Bo")
             let csv = String(buffer: try await client.execute(uri: "/jobs/sales-manager/candidates.csv?q=ann",
-                                                              method: .get).body)
+                                                              method: .get, headers: auth).body)
             #expect(csv.split(separator: "\r\n").count == 2)
-            #expect(try await client.execute(uri: "/jobs/astronaut", method: .get).status == .notFound)
-            #expect(try await client.execute(uri: "/api/v1/jobs/astronaut/candidates", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/jobs/astronaut", method: .get, headers: auth).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/jobs/astronaut/candidates", method: .get, headers: auth).status == .notFound)
         }
     }
 }

@@ -27,6 +27,44 @@ enum StoreContract {
         try await retriesAndQuarantine(try await make())
         try await duplicatesAndErasure(try await make())
         try await concurrentClaims(try await make())
+        try await accounts(try await make())
+    }
+
+    /// Users, sessions and tokens: saved by name, found by digest until they expire, gone with their user, and a
+    /// candidate's account goes with their erasure.
+    static func accounts(_ store: any DebriefStore) async throws {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(try await store.user(named: "ann") == nil)
+        let ann = try await store.saveUser(NewUser(name: "ann", role: .manager, passwordHash: "$2b$04$x",
+                                                   jobs: ["sales-manager", "销售"]), now: now)
+        #expect(ann.role == .manager && ann.jobs == ["sales-manager", "销售"] && ann.createdAt == now)
+        let promoted = try await store.saveUser(NewUser(name: "ann", role: .hr, passwordHash: "$2b$04$y"),
+                                                now: now.addingTimeInterval(5))
+        #expect(promoted.id == ann.id && promoted.role == .hr && promoted.jobs.isEmpty)
+        #expect(promoted.passwordHash == "$2b$04$y" && promoted.createdAt == now)
+        let bo = try await store.saveUser(NewUser(name: "bo", role: .candidate, passwordHash: nil, candidate: "Bo"),
+                                          now: now)
+        #expect(try await store.users().map(\.name) == ["ann", "bo"])
+
+        try await store.addCredential(Credential(digest: "s1", kind: .session, userID: ann.id, csrf: "c1",
+                                                 expiresAt: now.addingTimeInterval(60)), now: now)
+        try await store.addCredential(Credential(digest: "t1", kind: .token, userID: ann.id), now: now)
+        try await store.addCredential(Credential(digest: "s2", kind: .session, userID: bo.id, csrf: "c2",
+                                                 expiresAt: now.addingTimeInterval(60)), now: now)
+        let (session, user) = try #require(try await store.credential(digest: "s1", now: now))
+        #expect(session.kind == .session && session.csrf == "c1" && user.name == "ann" && user.role == .hr)
+        #expect(try await store.credential(digest: "s1", now: now.addingTimeInterval(61)) == nil)
+        #expect(try await store.credential(digest: "t1", now: now.addingTimeInterval(1e8))?.1.name == "ann")
+        #expect(try await store.credential(digest: "nope", now: now) == nil)
+        try await store.removeCredential(digest: "s1")
+        #expect(try await store.credential(digest: "s1", now: now) == nil)
+
+        #expect(try await store.removeUser(named: "ann"))
+        #expect(try await !store.removeUser(named: "ann"))
+        #expect(try await store.credential(digest: "t1", now: now) == nil)
+        #expect(try await store.erase(candidate: "Bo", now: now).accounts == 1)
+        #expect(try await store.credential(digest: "s2", now: now) == nil)
+        #expect(try await store.users().isEmpty)
     }
 
     static func basics(_ store: any DebriefStore) async throws {

@@ -1,0 +1,143 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import Store
+
+/// The request context of every route: who is asking, and under which session (for the CSRF check of forms).
+public struct DebriefContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var user: User?
+    public var session: Credential?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+/// Who may see what. Deny by default: anything not granted here is refused.
+public enum Access {
+    /// Reports and candidates of this job (competency model).
+    public static func canSee(job model: String, _ user: User) -> Bool {
+        switch user.role {
+        case .admin, .hr: true
+        case .manager: user.jobs.contains(model)
+        case .candidate: false
+        }
+    }
+
+    /// The queue: recordings waiting, running or failed, with inbox paths and reasons.
+    public static func canSeeQueue(_ user: User) -> Bool { user.role == .admin || user.role == .hr }
+}
+
+/// Passwords (bcrypt), and the random secrets of sessions and tokens, which are stored only as SHA-256 digests.
+public enum Secrets {
+    /// bcrypt's work factor: about a quarter of a second per guess on this machine kind.
+    public static let passwordCost: UInt8 = 12
+
+    public static func hashPassword(_ password: String, cost: UInt8 = passwordCost) -> String {
+        Bcrypt.hash(password, cost: cost)
+    }
+
+    public static func verify(_ password: String, hash: String?) -> Bool {
+        // Without a hash, a dummy check keeps the time the same, so the answer does not tell who exists.
+        guard let hash else {
+            _ = Bcrypt.verify(password, hash: dummyHash)
+            return false
+        }
+        return Bcrypt.verify(password, hash: hash)
+    }
+
+    private static let dummyHash = Bcrypt.hash("debrief-no-such-user", cost: passwordCost)
+
+    /// 32 random bytes from the system's generator, base64url without padding (cookie- and header-safe).
+    public static func random(prefix: String = "") -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func digest(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new API token for the user: the secret to hand out once, and the credential to store.
+    public static func apiToken(for user: User) -> (secret: String, credential: Credential) {
+        let secret = random(prefix: "dbf_")
+        return (secret, Credential(digest: digest(secret), kind: .token, userID: user.id))
+    }
+
+    /// Compares two secrets in time independent of where they differ.
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Signs requests in and refuses the rest. A bearer token (`Authorization: Bearer dbf_…`) or the session cookie
+/// names the user; only `/health` and `/login` are open. A page asked for without a user redirects to the sign-in
+/// page, an API call gets 401. A form sent with the session cookie must carry the session's CSRF token (field `csrf`
+/// or header `X-CSRF-Token`); bearer calls need none (a browser never adds that header by itself).
+public struct AuthMiddleware: RouterMiddleware {
+    public typealias Context = DebriefContext
+    let store: any AccountStore
+    static let cookie = "debrief_session"
+    static let open: Set<String> = ["/health", "/login"]
+
+    public func handle(_ request: Request, context: DebriefContext,
+                       next: (Request, DebriefContext) async throws -> Response) async throws -> Response {
+        var context = context
+        var request = request
+        let now = Date()
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            guard let (credential, user) = try await store.credential(digest: Secrets.digest(secret), now: now),
+                  credential.kind == .token else {
+                return Self.refuse(request, "the bearer token is not valid (create one with `debrief users token NAME`)")
+            }
+            context.user = user
+        } else if let secret = request.cookies[Self.cookie]?.value,
+                  let (credential, user) = try await store.credential(digest: Secrets.digest(secret), now: now),
+                  credential.kind == .session {
+            context.user = user
+            context.session = credential
+            if ![.get, .head].contains(request.method) {
+                guard let expected = credential.csrf, let sent = try await Self.csrfToken(&request),
+                      Secrets.equal(sent, expected) else {
+                    return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                                    body: .init(byteBuffer: ByteBuffer(string:
+                                        "this form is out of date or did not come from Debrief (CSRF check); reload the page\n")))
+                }
+            }
+        }
+        if context.user == nil, !Self.open.contains(request.uri.path) {
+            return Self.refuse(request, "sign in required: send Authorization: Bearer TOKEN "
+                + "(`debrief users token NAME` prints one), or sign in at /login")
+        }
+        return try await next(request, context)
+    }
+
+    /// The form's `csrf` field or the `X-CSRF-Token` header. The body is read (up to 1 MiB) and kept for the route.
+    static func csrfToken(_ request: inout Request) async throws -> String? {
+        if let header = request.headers.first(where: { $0.name.canonicalName == "x-csrf-token" }) { return header.value }
+        guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
+        struct Field: Decodable { var csrf: String? }
+        let body = try await request.collectBody(upTo: 1 << 20)
+        return try? URLEncodedFormDecoder().decode(Field.self, from: String(buffer: body)).csrf
+    }
+
+    static func refuse(_ request: Request, _ reason: String) -> Response {
+        if request.uri.path.hasPrefix("/api/") {
+            let body = (try? JSONEncoder().encode(["error": reason])) ?? Data()
+            return Response(status: .unauthorized,
+                            headers: [.contentType: "application/json", .wwwAuthenticate: "Bearer realm=\"debrief\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        var next = URLComponents()
+        next.queryItems = [URLQueryItem(name: "next", value: request.uri.description)]
+        return Response(status: .seeOther, headers: [.location: "/login?" + (next.percentEncodedQuery ?? "")])
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Rendering
+import Store
+
+/// How long a browser session lasts without signing in again.
+let sessionSeconds = 12 * 3600
+/// The cookie that ties the sign-in form to the browser that loaded it (login CSRF: double submit).
+let signInCookie = "debrief_signin"
+
+/// `GET /login` (the form), `POST /login` (name + password → session cookie), `POST /logout`.
+func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore) {
+    router.get("/login") { request, _ -> Response in
+        signInPage(pageLanguage(request), next: request.uri.queryParameters.get("next"), failed: false)
+    }
+    router.post("/login") { request, _ -> Response in
+        struct Form: Decodable {
+            var name: String?
+            var password: String?
+            var csrf: String?
+            var next: String?
+        }
+        var request = request
+        let language = pageLanguage(request)
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body)))
+            ?? Form(name: nil, password: nil, csrf: nil, next: nil)
+        guard let sent = form.csrf, let expected = request.cookies[signInCookie]?.value,
+              Secrets.equal(sent, expected) else {
+            return text("this sign-in form is out of date or did not come from Debrief (CSRF check); reload it\n",
+                        status: .forbidden)
+        }
+        let user = try await store.user(named: form.name ?? "")
+        guard let user, Secrets.verify(form.password ?? "", hash: user.passwordHash) else {
+            if user == nil { _ = Secrets.verify(form.password ?? "", hash: nil) }
+            return signInPage(language, next: form.next, failed: true)
+        }
+        let secret = Secrets.random()
+        try await store.addCredential(Credential(digest: Secrets.digest(secret), kind: .session, userID: user.id,
+                                                 csrf: Secrets.random(),
+                                                 expiresAt: Date().addingTimeInterval(Double(sessionSeconds))),
+                                      now: Date())
+        var response = Response(status: .seeOther, headers: [.location: safeNext(form.next)])
+        response.setCookie(Cookie(name: AuthMiddleware.cookie, value: secret, maxAge: sessionSeconds, path: "/",
+                                  httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: signInCookie, value: "", maxAge: 0, path: "/login", httpOnly: true,
+                                  sameSite: .strict))
+        return response
+    }
+    router.post("/logout") { request, context -> Response in
+        if let session = context.session { try await store.removeCredential(digest: session.digest) }
+        var response = Response(status: .seeOther, headers: [.location: "/login"])
+        response.setCookie(Cookie(name: AuthMiddleware.cookie, value: "", maxAge: 0, path: "/", httpOnly: true,
+                                  sameSite: .lax))
+        _ = request
+        return response
+    }
+}
+
+/// Only a path on this server: never `//host` or `https://…` (an open redirect would make the sign-in page a
+/// phishing tool).
+func safeNext(_ next: String?) -> String {
+    guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+          !next.contains(where: { $0.isNewline }) else { return "/" }
+    return next
+}
+
+private func signInPage(_ language: UILanguage, next: String?, failed: Bool) -> Response {
+    func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
+    let token = Secrets.random()
+    let e = HTML.escape
+    var body = "<section><h1>\(t("Sign in", "登录"))</h1>"
+    if failed { body += "<p class=\"failed\">\(t("Name or password is wrong.", "用户名或密码错误。"))</p>" }
+    body += """
+        <form method="post" action="/login\(language == .zh ? "?lang=zh" : "")" class="login">
+        <input type="hidden" name="csrf" value="\(e(token))"><input type="hidden" name="next" value="\(e(safeNext(next)))">
+        <label for="name">\(t("Name", "用户名"))</label><input id="name" name="name" autocomplete="username" required>
+        <label for="password">\(t("Password", "密码"))</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button>\(t("Sign in", "登录"))</button></form>
+        <p class="muted">\(t("Accounts are made by an administrator: debrief users add NAME --role hr",
+                             "账号由管理员创建：debrief users add NAME --role hr"))</p></section>
+        """
+    var response = html(HTML.page(title: t("Sign in", "登录"), body: body, language: language),
+                        status: failed ? .unauthorized : .ok)
+    response.setCookie(Cookie(name: signInCookie, value: token, maxAge: 3600, path: "/login", httpOnly: true,
+                              sameSite: .strict))
+    return response
+}
