@@ -141,13 +141,16 @@ public struct ProsodySummary: Sendable, Codable, Equatable {
     public var jitterLocal: Double?
     public var shimmerLocal: Double?
     public var track: ProsodyTrack?
+    /// A chart-sized outline of the whole recording (always there, whatever its length); nil on answers.
+    public var contour: ProsodyContour?
 
     public init(analysedSeconds: Double, speechRatio: Double, phonationSeconds: Double, voicedFraction: Double,
                 f0MedianHz: Double?, f0MeanSemitones: Double?, f0SdSemitones: Double?, f0RangeSemitones: Double?,
                 intensityMeanDb: Double?, intensitySdDb: Double?, silenceThresholdDb: Double?, pauses: Pauses,
                 f0SlopeSemitonesPerSecond: Double? = nil, syllables: Int? = nil, speechRate: Double? = nil,
                 articulationRate: Double? = nil, averageSyllableSeconds: Double? = nil, jitterLocal: Double? = nil,
-                shimmerLocal: Double? = nil, track: ProsodyTrack?) {
+                shimmerLocal: Double? = nil, track: ProsodyTrack?, contour: ProsodyContour? = nil) {
+        self.contour = contour
         self.f0SlopeSemitonesPerSecond = f0SlopeSemitonesPerSecond
         self.syllables = syllables
         self.speechRate = speechRate
@@ -168,6 +171,32 @@ public struct ProsodySummary: Sendable, Codable, Equatable {
         self.silenceThresholdDb = silenceThresholdDb
         self.pauses = pauses
         self.track = track
+    }
+}
+
+/// The voice over the whole recording in at most `maximumPoints` steps, for charts: step i covers
+/// `startSeconds + i · hopSeconds` for `hopSeconds` (10 ms frames, 2ⁿ to a step, n as small as fits). Memory and size
+/// stay the same for an hour as for a minute.
+public struct ProsodyContour: Sendable, Codable, Equatable {
+    public static let maximumPoints = 512
+    /// At most this many pauses are listed: the longest ones.
+    public static let maximumPauses = 200
+
+    public var startSeconds: Double
+    public var hopSeconds: Double
+    /// Mean F0 of the step's voiced frames; 0 when none is voiced.
+    public var f0Hz: [Float]
+    /// Mean intensity of the step's frames.
+    public var intensityDb: [Float]
+    /// Silent pauses (≥ the pause minimum, 0.25 s by default), the longest `maximumPauses`, in time order.
+    public var pauses: [TimeSpan]
+
+    public init(startSeconds: Double, hopSeconds: Double, f0Hz: [Float], intensityDb: [Float], pauses: [TimeSpan]) {
+        self.startSeconds = startSeconds
+        self.hopSeconds = hopSeconds
+        self.f0Hz = f0Hz
+        self.intensityDb = intensityDb
+        self.pauses = pauses
     }
 }
 

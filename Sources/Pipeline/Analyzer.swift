@@ -8,7 +8,7 @@ import Transcripts
 import Vision
 
 /// Version of the analysis pipeline, stamped into every report. Bump when any analysis changes its numbers.
-public let pipelineVersion = "0.3.0"
+public let pipelineVersion = "0.4.0"
 
 /// Media extensions Debrief takes as recordings (anything else FFmpeg reads works through `analyze` too).
 public let recordingExtensions: Set<String> = ["mp4", "mov", "m4v", "webm", "mkv", "m4a", "mp3", "wav", "ogg", "opus",

@@ -110,6 +110,10 @@ public struct ProsodyAnalyzer: Sendable {
     private var nucleiMinimum = Double.infinity
     private var previousNucleiLevel: Float?
 
+    // The chart-sized contour (bounded, always kept).
+    private var contourF0 = BoundedSeries(capacity: ProsodyContour.maximumPoints)
+    private var contourIntensity = BoundedSeries(capacity: ProsodyContour.maximumPoints)
+
     // The frame-level track, kept only when asked for.
     private var trackF0: [Float] = []
     private var trackIntensity: [Float] = []
@@ -193,6 +197,7 @@ public struct ProsodyAnalyzer: Sendable {
         whole.addFrame(decibels: Double(decibels))
         for index in spans.indices where spans[index].range.contains(time) { spans[index].addFrame(decibels: Double(decibels)) }
         if settings.keepTrack { trackIntensity.append(decibels) }
+        contourIntensity.add(decibels)
         addNucleiLevel(meanSubtractedIntensity(local))
         frameCount += 1
     }
@@ -229,6 +234,7 @@ public struct ProsodyAnalyzer: Sendable {
             }
             recentF0.append(value)
             if settings.keepTrack { trackF0.append(value) }
+            contourF0.add(value, include: value > 0)
             decidedCount += 1
         }
     }
@@ -334,11 +340,41 @@ public struct ProsodyAnalyzer: Sendable {
             return summary(span, segmentation: segmentation, steps: lower..<max(lower, upper),
                            seconds: span.range.upperBound - span.range.lowerBound, track: nil)
         }
-        return summary(whole, segmentation: segmentation, steps: 0..<levels.count, seconds: seconds,
-                       track: settings.keepTrack
-                           ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: settings.hopSeconds, f0Hz: trackF0,
-                                          intensityDb: trackIntensity)
-                           : nil)
+        var whole = summary(whole, segmentation: segmentation, steps: 0..<levels.count, seconds: seconds,
+                              track: settings.keepTrack
+                                  ? ProsodyTrack(startSeconds: startSeconds, hopSeconds: settings.hopSeconds,
+                                                 f0Hz: trackF0, intensityDb: trackIntensity)
+                                  : nil)
+        let framesPerStep = max(contourF0.framesPerStep, contourIntensity.framesPerStep)
+        let pauses = pauseSpans(segmentation.sounding, step: step)
+            .sorted { ($0.end - $0.start, $1.start) > ($1.end - $1.start, $0.start) }
+            .prefix(ProsodyContour.maximumPauses).sorted { $0.start < $1.start }
+        // Steps are centred on their frames' mean time: frame i is centred at startSeconds + i · hop.
+        whole.contour = ProsodyContour(
+            startSeconds: startSeconds - settings.hopSeconds / 2,
+            hopSeconds: settings.hopSeconds * Double(framesPerStep),
+            f0Hz: contourF0.means(atFramesPerStep: framesPerStep),
+            intensityDb: contourIntensity.means(atFramesPerStep: framesPerStep), pauses: Array(pauses))
+        return whole
+    }
+
+    /// The silent intervals between the first and the last sounding step that are long enough to be pauses.
+    private func pauseSpans(_ sounding: [Bool], step: Double) -> [TimeSpan] {
+        guard let first = sounding.firstIndex(of: true), let last = sounding.lastIndex(of: true) else { return [] }
+        var spans: [TimeSpan] = []
+        var runStart: Int?
+        for i in first...last {
+            if sounding[i] {
+                if let start = runStart, Double(i - start) * step >= settings.minimumPauseSeconds - 1e-9 {
+                    spans.append(TimeSpan(start: startSeconds + Double(start) * step,
+                                          end: startSeconds + Double(i) * step))
+                }
+                runStart = nil
+            } else if runStart == nil {
+                runStart = i
+            }
+        }
+        return spans
     }
 
     /// One summary from a span's running statistics and its part of the recording's segmentation.

@@ -55,6 +55,9 @@ public enum HTML {
         blockquote.neg{border-color:#9ca3af;background:#f3f4f6}
         .pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e0e7ff;font-size:.85em}
         .failed{color:#b42318}
+        .player{position:sticky;top:0;z-index:2} .player video{max-width:100%;max-height:240px;display:block}
+        .player audio{width:100%} svg.chart{max-width:100%;height:auto;display:block;margin:6px 0 10px}
+        a.seek{color:#1d4ed8;font-size:.9em}
         form.inline{display:inline;margin-left:12px} .who{margin-left:16px;color:#cbd5e1}
         form.inline button{background:none;border:1px solid #667085;color:#fff;border-radius:4px;cursor:pointer}
         form.login{max-width:320px} form.login label{display:block;margin:10px 0 4px}

@@ -3,9 +3,42 @@ import DebriefModel
 /// Renders a report for people: an HTML page (escaped throughout) and a short text summary.
 public struct ReportRenderer: Sendable {
     public let language: UILanguage
+    /// Where the page can play the recording from (the server streams it with Range support); with it, every
+    /// evidence time is a link that plays that moment.
+    public let media: String?
+    /// The job's ideal score per competency id (0–100), drawn against the candidate's profile.
+    public let ideal: [String: Double]
 
-    public init(language: UILanguage = .en) {
+    public init(language: UILanguage = .en, media: String? = nil, ideal: [String: Double] = [:]) {
         self.language = language
+        self.media = media
+        self.ideal = ideal
+    }
+
+    /// A time range of the recording: a link that plays it when the page has a player, else plain text.
+    private func moment(_ start: Double, _ end: Double? = nil) -> String {
+        let label = clock(start) + (end.map { "–" + clock($0) } ?? "")
+        guard media != nil else { return "<span class=\"muted\">\(label)</span>" }
+        return "<a class=\"seek\" href=\"#t=\(fixed(start, 2))\" data-t=\"\(fixed(start, 2))\" "
+            + "title=\"\(t("play from here", "从此处播放"))\">\(label)</a>"
+    }
+
+    /// The player, pinned at the top while the page scrolls, and the few lines that make time links seek it.
+    private func player(_ report: Report) -> String {
+        guard let media else { return "" }
+        let element = report.recording.video != nil ? "video" : "audio"
+        return "<section class=\"player\"><\(element) id=\"player\" controls preload=\"metadata\" "
+            + "src=\"\(HTML.escape(media))\"></\(element)><p class=\"muted\">"
+            + t("Each time below plays that moment.", "点击下方任一时间即可播放该片段。") + "</p></section>"
+    }
+
+    private var seekScript: String {
+        guard media != nil else { return "" }
+        return """
+            <script>document.addEventListener("click",function(e){var a=e.target.closest("a[data-t]");\
+            var p=document.getElementById("player");if(!a||!p)return;e.preventDefault();\
+            p.currentTime=parseFloat(a.dataset.t);p.play();});</script>
+            """
     }
 
     private func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
@@ -73,10 +106,11 @@ public struct ReportRenderer: Sendable {
             + " &nbsp; \(t("match", "匹配度")) \(fixed(overall.matchPercent))%</p>"
         let nextStep = language == .zh ? (overall.recommendationZh ?? overall.recommendation) : overall.recommendation
         html += "<p><strong>\(t("Next step", "下一步")):</strong> \(e(nextStep))</p>"
+        html += strengthsAndGaps(report)
         var placing: [String] = []
         if let percentile = overall.percentile, let population = overall.percentilePopulation {
             placing.append(language == .zh
-                ? "超过了\(fixed(percentile, 0))%的候选人（同岗位\(population)人）"
+                ? "高于同岗位其他 \(population) 位候选人中的 \(fixed(percentile, 0))%"
                 : "Scored higher than \(fixed(percentile, 0)) % of the \(population) other candidate(s) for this job")
         }
         if let band = language == .zh ? (overall.salaryBandZh ?? overall.salaryBand) : overall.salaryBand {
@@ -93,6 +127,7 @@ public struct ReportRenderer: Sendable {
         }
         html += "<p class=\"muted\">\(t("Content scores rest on", "内容评分依据")) \(overall.dimensionsScored) "
             + "\(t("competencies. Voice and picture descriptors carry no weight.", "项能力；语音与画面描述不计入评分。"))</p></section>"
+        html += player(report)
 
         if !report.warnings.isEmpty {
             html += "<section><h2>\(t("Warnings", "提示"))</h2><ul>"
@@ -100,7 +135,7 @@ public struct ReportRenderer: Sendable {
             html += "</ul></section>"
         }
 
-        html += "<section><h2>\(t("Competencies", "能力评估"))</h2><table>"
+        html += "<section><h2>\(t("Competencies", "能力评估"))</h2>" + profileChart(report) + "<table>"
         html += "<tr><th>\(t("Competency", "能力"))</th><th>\(t("Weight", "权重"))</th><th>\(t("Score", "得分"))</th>"
             + "<th>\(t("Evidence", "证据"))</th></tr>"
         for competency in report.competencies {
@@ -120,12 +155,12 @@ public struct ReportRenderer: Sendable {
             }
             html += "</td><td>"
             for item in competency.evidence {
-                html += "<blockquote>“\(e(item.quote))” <span class=\"muted\">[\(e(item.keyword))] "
-                    + "\(clock(item.start))–\(clock(item.end))</span></blockquote>"
+                html += "<blockquote>“\(e(item.quote))” <span class=\"muted\">[\(e(keywordLabel(item.keyword)))]</span> "
+                    + "\(moment(item.start, item.end))</blockquote>"
             }
             for item in competency.negatedEvidence {
                 html += "<blockquote class=\"neg\">\(t("Not counted (negated)", "不计入（否定）")): “\(e(item.quote))” "
-                    + "<span class=\"muted\">\(clock(item.start))–\(clock(item.end))</span></blockquote>"
+                    + "\(moment(item.start, item.end))</blockquote>"
             }
             if competency.evidence.isEmpty && competency.negatedEvidence.isEmpty {
                 html += "<span class=\"muted\">\(t("no evidence found", "未发现证据"))</span>"
@@ -136,7 +171,7 @@ public struct ReportRenderer: Sendable {
 
         html += resumeSection(report)
         html += answersSection(report)
-        html += "<section><h2>\(t("Delivery descriptors (not scored)", "表达描述（不计分）"))</h2><table>"
+        html += "<section><h2>\(t("Delivery descriptors (not scored)", "表达描述（不计分）"))</h2>" + voiceChart(report) + "<table>"
         if let p = report.prosody {
             html += row(t("Speech share of recording", "说话时长占比"), "\(fixed(p.speechRatio * 100, 0)) %",
                         t("typical 60–90 %", "常见 60–90 %"))
@@ -204,7 +239,7 @@ public struct ReportRenderer: Sendable {
         } else {
             html += "<table>"
             for cue in report.transcript.cues {
-                html += "<tr><td class=\"muted\">\(clock(cue.start))</td><td>\(e(cue.text))</td></tr>"
+                html += "<tr><td>\(moment(cue.start))</td><td>\(e(cue.text))</td></tr>"
             }
             html += "</table>"
         }
@@ -222,7 +257,70 @@ public struct ReportRenderer: Sendable {
         html += row(t("Model", "模型"), e("\(report.model.id) v\(report.model.version)"),
                     e("pipeline \(report.pipelineVersion), schema \(report.schemaVersion)"))
         html += "</table></section>"
-        return html
+        return html + seekScript
+    }
+
+    /// Strengths (scored 70 or more) and gaps (below 50, or not enough said to score) in plain words, at most three
+    /// each, strongest and weakest first; each names its score and how many quotes support it.
+    private func strengthsAndGaps(_ report: Report) -> String {
+        func name(_ competency: CompetencyScore) -> String {
+            HTML.escape(language == .zh ? (competency.nameZh ?? competency.name) : competency.name)
+        }
+        func quotes(_ count: Int) -> String {
+            language == .zh ? "\(count) 条引述" : "\(count) quote\(count == 1 ? "" : "s")"
+        }
+        let scored = report.competencies.filter { $0.score != nil }
+        let strengths = scored.filter { $0.score! >= 70 }.sorted { $0.score! > $1.score! }.prefix(3)
+            .map { "\(name($0)) (\(fixed($0.score)), \(quotes($0.evidence.count)))" }
+        var gaps = scored.filter { $0.score! < 50 }.sorted { $0.score! < $1.score! }
+            .map { "\(name($0)) (\(fixed($0.score)), \(quotes($0.evidence.count)))" }
+        gaps += report.competencies.filter { $0.score == nil }
+            .map { "\(name($0)) (\(t("not enough said to score", "内容不足，未评分")))" }
+        guard !report.competencies.isEmpty else { return "" }
+        let separator = language == .zh ? "、" : ", "
+        return "<p><strong>\(t("Strengths", "优势")):</strong> "
+            + (strengths.isEmpty ? t("none stands out in this interview", "本次面试中没有突出的能力")
+                                 : strengths.joined(separator: separator))
+            + "<br><strong>\(t("To probe further", "需进一步考察")):</strong> "
+            + (gaps.isEmpty ? t("no competency scored below 50", "没有低于 50 分的能力")
+                            : gaps.prefix(3).joined(separator: separator)) + "</p>"
+    }
+
+    /// The candidate's competencies against the job's ideal profile (the model's targets, else the weights' shape).
+    private func profileChart(_ report: Report) -> String {
+        guard !report.competencies.isEmpty else { return "" }
+        let heaviest = report.competencies.map(\.weight).max() ?? 1
+        let rows = report.competencies.map { competency in
+            Charts.ProfileRow(label: language == .zh ? (competency.nameZh ?? competency.name) : competency.name,
+                              score: competency.score,
+                              ideal: ideal[competency.id] ?? competency.weight / max(heaviest, 1e-9) * 100)
+        }
+        return Charts.profile(rows, caption: t("Competency profile against the job's ideal profile",
+                                               "能力画像与岗位理想画像对比"), notScored: t("not scored", "未评分"))
+            + "<p class=\"muted\">" + t("Bars: this candidate. Black marks: the job's ideal profile; the match % is "
+                                         + "the cosine between the two.", "蓝条为该候选人，黑线为岗位理想画像；匹配度为两者的余弦相似度。")
+            + "</p>"
+    }
+
+    /// Pitch and loudness over the recording, the answers' starts and the pauses: descriptors, not scores.
+    private func voiceChart(_ report: Report) -> String {
+        guard let contour = report.prosody?.contour, !contour.f0Hz.isEmpty else { return "" }
+        let boundaries = report.answers.map { (start: $0.start, label: "\(t("A", "答"))\($0.index + 1)") }
+        return Charts.voice(startSeconds: contour.startSeconds, hopSeconds: contour.hopSeconds, f0Hz: contour.f0Hz,
+                            intensityDb: contour.intensityDb,
+                            duration: report.recording.durationSeconds ?? report.prosody?.analysedSeconds ?? 0,
+                            boundaries: boundaries, pauses: contour.pauses,
+                            caption: t("Pitch and loudness over the recording", "整段录音的音高与响度"),
+                            legend: (t("pitch", "音高"), t("loudness", "响度"), t("pause", "停顿")))
+    }
+
+    /// What matched, for people: the keywords as written; an implied-phrase pattern (a regular expression such as
+    /// `(了解|弄清)*(需求|顾虑)`) shows as "implied" rather than as its syntax.
+    private func keywordLabel(_ keyword: String) -> String {
+        keyword.split(separator: ",").map { part in
+            let word = part.trimmingCharacters(in: .whitespaces)
+            return word.contains(where: { "|*()[]{}\\?+".contains($0) }) ? t("implied", "隐含表达") : word
+        }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ", ")
     }
 
     /// A table row; `value` and `note` are already-escaped markup.
@@ -263,6 +361,16 @@ public struct ReportRenderer: Sendable {
         let answers = report.answers.filter { $0.star != nil || $0.insufficientEvidence != nil }
         guard !answers.isEmpty else { return "" }
         var html = "<section><h2>\(t("Answers: STAR structure", "回答结构（背景-任务-行动-结果）"))</h2>"
+        let coverage = answers.compactMap { answer in
+            answer.star.map { star in
+                (label: "\(t("Answer", "回答")) \(answer.index + 1)",
+                 parts: [star.situation.present, star.task.present, star.action.present, star.result.present])
+            }
+        }
+        if !coverage.isEmpty {
+            html += Charts.star(coverage, headings: language == .zh ? ["背", "任", "行", "果"] : ["S", "T", "A", "R"],
+                                caption: t("STAR coverage per answer", "每个回答的 STAR 覆盖"))
+        }
         for answer in answers {
             guard let star = answer.star else {
                 html += "<h3>\(t("Answer", "回答")) \(answer.index + 1)" + (answer.question.map { " — \(e($0))" } ?? "")
@@ -288,7 +396,7 @@ public struct ReportRenderer: Sendable {
             let parts: [(String, String, StarElement)] = [("Situation", "背景", star.situation), ("Task", "任务", star.task),
                                                            ("Action", "行动", star.action), ("Result", "结果", star.result)]
             for (en, zh, element) in parts {
-                let quotes = element.evidence.prefix(3).map { "“\(e($0.text))” <span class=\"muted\">\(clock($0.start))</span>" }
+                let quotes = element.evidence.prefix(3).map { "“\(e($0.text))” \(moment($0.start))" }
                 html += "<tr><th>\(t(en, zh))</th><td>\(element.present ? "✓" : "–")</td><td>\(quotes.joined(separator: "<br>"))</td></tr>"
             }
             html += "</table>"

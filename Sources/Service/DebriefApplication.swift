@@ -58,7 +58,8 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
                                    finished: configuration.finished.inbox(configuration.inbox), logger: logger))
     }
     return Application(
-        router: makeRouter(store: store, models: configuration.models),
+        router: makeRouter(store: store, models: configuration.models,
+                           recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) }),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
         services: services,
         onServerRunning: { channel in

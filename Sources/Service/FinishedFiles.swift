@@ -63,6 +63,16 @@ public struct FinishedMover: Sendable {
     }
 }
 
+/// Where a queued recording is now: at its inbox path, or where `--finished move` put it (`processed/`, `failed/`).
+public func currentLocation(of path: String, inbox: String) -> String? {
+    if FileManager.default.fileExists(atPath: path) { return path }
+    guard path.hasPrefix(inbox + "/") else { return nil }
+    let relative = String(path.dropFirst(inbox.count + 1))
+    return InboxScanner.reservedFolders.sorted().map {
+        ((inbox as NSString).appendingPathComponent($0) as NSString).appendingPathComponent(relative)
+    }.first { FileManager.default.fileExists(atPath: $0) }
+}
+
 /// Finds a candidate's files in the inbox: a recording with its sidecars (same stem), wherever the service left it.
 public struct CandidateFiles: Sendable {
     public let inbox: String

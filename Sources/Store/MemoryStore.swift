@@ -157,6 +157,8 @@ public actor MemoryStore: DebriefStore {
 
     public func reportJSON(_ id: ReportID) -> Data? { reports[id]?.json }
 
+    public func reportSummary(_ id: ReportID) -> ReportSummary? { reports[id]?.summary }
+
     public func reportSummaries(modelID: String) -> [ReportSummary] {
         reports.values.map(\.summary).filter { $0.modelID == modelID }.sorted { $0.id < $1.id }
     }

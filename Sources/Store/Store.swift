@@ -279,6 +279,8 @@ public protocol DebriefStore: AccountStore {
     func reportJSON(_ id: ReportID) async throws -> Data?
     /// Every stored report of a job model (any model version), oldest first.
     func reportSummaries(modelID: String) async throws -> [ReportSummary]
+    /// One report's listing entry (with the job that made it, so the recording can be found).
+    func reportSummary(_ id: ReportID) async throws -> ReportSummary?
     /// Replaces a report by a new revision (a re-score), keeping the previous JSON in the report's history.
     func revise(report id: ReportID, with report: Report, now: Date) async throws
     /// Previous revisions of a report, oldest first.

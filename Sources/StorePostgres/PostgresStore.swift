@@ -397,6 +397,12 @@ public final class PostgresStore: DebriefStore {
             .map { try $0["json"].decode(Data.self) }
     }
 
+    public func reportSummary(_ id: ReportID) async throws -> ReportSummary? {
+        var query = PostgresQuery(unsafeSQL: "SELECT \(Self.summaryColumns) FROM report WHERE id = $1")
+        query.binds.append(id)
+        return try await rows("reading report \(id)", query).first.map(Self.summary)
+    }
+
     public func reportSummaries(modelID: String) async throws -> [ReportSummary] {
         var query = PostgresQuery(unsafeSQL: "SELECT \(Self.summaryColumns) FROM report WHERE model_id = $1 ORDER BY id")
         query.binds.append(modelID)

@@ -453,6 +453,15 @@ public final class SQLiteStore: DebriefStore {
         return summary
     }
 
+    public func reportSummary(_ id: ReportID) async throws -> ReportSummary? {
+        try await read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, jobID, file, sha256, candidate, modelID, modelVersion, overall, warnings, createdAt
+                FROM report WHERE id = ?
+                """, arguments: [id]).map(Self.summary)
+        }
+    }
+
     public func reportSummaries(modelID: String) async throws -> [ReportSummary] {
         try await read { db in
             try Row.fetchAll(db, sql: """

@@ -21,8 +21,14 @@ import Store
 /// - `GET /health` — `ok` when the store answers
 ///
 /// `models` lists the jobs; it is asked on each request, so a model file added to the models folder shows at once.
+///
+/// `recording` finds where an analysed recording is now (at its inbox path, or moved to `processed/`); the report page
+/// plays it from `GET /reports/{id}/recording` (Range requests, so the player can seek).
 public func makeRouter(store: any DebriefStore,
-                       models: @escaping @Sendable () -> [CompetencyModel] = { [] }) -> Router<DebriefContext> {
+                       models: @escaping @Sendable () -> [CompetencyModel] = { [] },
+                       recording: @escaping @Sendable (String) -> String? = {
+                           FileManager.default.fileExists(atPath: $0) ? $0 : nil
+                       }) -> Router<DebriefContext> {
     let router = Router(context: DebriefContext.self)
     router.add(middleware: AuthMiddleware(store: store))
     router.get("/health") { _, _ -> Response in
@@ -42,14 +48,38 @@ public func makeRouter(store: any DebriefStore,
         return html(HTML.page(title: "Debrief", body: IndexPage(language: language).body(summaries, jobs: jobs),
                               language: language, account: context.account))
     }
+    /// The report's recording where it is now, if this user may see the report.
+    @Sendable func recordingPath(_ id: ReportID, _ user: User) async throws -> (ReportSummary, String?)? {
+        guard let summary = try await store.reportSummary(id), Access.canSee(job: summary.modelID, user) else {
+            return nil
+        }
+        guard let jobID = summary.jobID, let job = try await store.job(jobID) else { return (summary, nil) }
+        return (summary, recording(job.path))
+    }
     router.get("/reports/:id") { request, context -> Response in
         let language = pageLanguage(request)
         let user = try context.requireUser()
-        guard let id = context.parameters.get("id", as: ReportID.self), let report = try await store.report(id),
-              Access.canSee(job: report.model.id, user) else {
+        guard let id = context.parameters.get("id", as: ReportID.self),
+              let (_, path) = try await recordingPath(id, user), let report = try await store.report(id) else {
             return html(notFound(language, account: context.account), status: .notFound)
         }
-        return html(ReportRenderer(language: language).html(report, account: context.account))
+        var ideal: [String: Double] = [:]
+        if let model = models().first(where: { $0.id == report.model.id }) {
+            for dimension in model.dimensions { if let target = dimension.target { ideal[dimension.id] = target } }
+        }
+        let renderer = ReportRenderer(language: language, media: path == nil ? nil : "/reports/\(id)/recording",
+                                      ideal: ideal)
+        return html(renderer.html(report, account: context.account))
+    }
+    router.get("/reports/:id/recording") { request, context -> Response in
+        let user = try context.requireUser()
+        guard let id = context.parameters.get("id", as: ReportID.self),
+              let (_, found) = try await recordingPath(id, user), let path = found,
+              let report = try await store.report(id) else {
+            return text("recording not found\n", status: .notFound)
+        }
+        return try await streamRecording(path, expectedSize: Int(report.recording.sizeBytes), request: request,
+                                         context: context)
     }
     @Sendable func overviews(_ user: User) async throws -> (jobs: [JobOverview], unassigned: Int) {
         let jobs = try await store.jobs(limit: 100_000)
@@ -127,13 +157,8 @@ public func makeRouter(store: any DebriefStore,
     }
     router.get("/api/v1/reports/:id") { _, context -> Response in
         let user = try context.requireUser()
-        struct ModelOnly: Decodable {
-            struct Ref: Decodable { var id: String }
-            var model: Ref
-        }
-        guard let id = context.parameters.get("id", as: ReportID.self), let data = try await store.reportJSON(id),
-              let model = try? JSONDecoder().decode(ModelOnly.self, from: data).model.id,
-              Access.canSee(job: model, user) else {
+        guard let id = context.parameters.get("id", as: ReportID.self), let summary = try await store.reportSummary(id),
+              Access.canSee(job: summary.modelID, user), let data = try await store.reportJSON(id) else {
             return json(Data(#"{"error":"report not found"}"#.utf8), status: .notFound)
         }
         return json(data)

@@ -207,7 +207,7 @@ struct Erase: AsyncParsableCommand {
         let receipt = ErasureReceipt(erasedAt: now, candidateSHA256: Self.digest(candidate), store: storage.url
             .replacingOccurrences(of: #"//[^@/]*@"#, with: "//", options: .regularExpression),
                                      reports: erasure.reports, revisions: erasure.revisions, jobs: erasure.jobs,
-                                     filesRemoved: removed.count, filesNotRemoved: failed)
+                                     accounts: erasure.accounts, filesRemoved: removed.count, filesNotRemoved: failed)
         let directory = (storage.data as NSString).appendingPathComponent("erasures")
         let receiptPath = (directory as NSString).appendingPathComponent(
             "erasure-\(Int(now.timeIntervalSince1970))-\(receipt.candidateSHA256.prefix(12)).json")
@@ -222,7 +222,7 @@ struct Erase: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("erased: \(erasure.reports) reports, \(erasure.revisions) earlier revisions, \(erasure.jobs) jobs, "
-            + "\(removed.count) files; receipt \(receiptPath)")
+            + "\(erasure.accounts) accounts, \(removed.count) files; receipt \(receiptPath)")
         for line in failed { printError("not removed: \(line)") }
         if !failed.isEmpty { throw ExitCode(1) }
     }
@@ -240,6 +240,8 @@ struct ErasureReceipt: Codable {
     var reports: Int
     var revisions: Int
     var jobs: Int
+    /// Sign-in accounts of the candidate, with their sessions and tokens.
+    var accounts: Int
     var filesRemoved: Int
     var filesNotRemoved: [String]
 }

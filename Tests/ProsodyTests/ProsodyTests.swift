@@ -108,6 +108,35 @@ enum ScalarReference {
         #expect(track.f0Hz.count == Int(((1 - 2 * track.startSeconds) / 0.01).rounded(.down)) + 1)
     }
 
+    /// The chart contour: the track's frames averaged over 2ⁿ-frame steps, at most 512 of them, with the pauses.
+    @Test func contourIsTheTrackAveragedAndBounded() throws {
+        let tone = Fixtures.tone(f0: 180, seconds: 4)
+        let signal = tone + [Float](repeating: 0, count: 9600) + tone
+        let summary = try analyse(signal, keepTrack: true)
+        let track = try #require(summary.track)
+        let contour = try #require(summary.contour)
+        let frames = track.f0Hz.count
+        let perStep = Int((contour.hopSeconds / track.hopSeconds).rounded())
+        // 8.6 s = 855 frames: 2 frames a step fit 512 (1 does not).
+        #expect(perStep == 2 && frames > 512 && frames <= 1024)
+        #expect(contour.f0Hz.count == (frames + perStep - 1) / perStep && contour.intensityDb.count == contour.f0Hz.count)
+        for step in [0, 100, 250, contour.f0Hz.count - 1] {
+            let slice = step * perStep..<min(frames, (step + 1) * perStep)
+            let voiced = track.f0Hz[slice].filter { $0 > 0 }
+            let f0 = voiced.isEmpty ? 0 : voiced.reduce(0, +) / Float(voiced.count)
+            #expect(abs(contour.f0Hz[step] - f0) < 1e-3)
+            let loudness = track.intensityDb[slice].reduce(0, +) / Float(slice.count)
+            #expect(abs(contour.intensityDb[step] - loudness) < 1e-3)
+        }
+        #expect(contour.pauses.count == 1)
+        let pause = try #require(contour.pauses.first)
+        #expect(isClose(pause.start, 4.0, tolerance: 0.1) && isClose(pause.end, 4.6, tolerance: 0.1))
+        // A longer recording keeps the same number of points or fewer.
+        let long = try analyse(Array([[Float]](repeating: tone, count: 6).joined()))
+        #expect((long.contour?.f0Hz.count ?? 0) <= ProsodyContour.maximumPoints)
+        #expect((long.contour?.f0Hz.count ?? 0) > ProsodyContour.maximumPoints / 2)
+    }
+
     @Test func rejectsBadSettings() {
         var settings = ProsodySettings()
         settings.pitchFloor = 700

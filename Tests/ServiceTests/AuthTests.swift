@@ -166,6 +166,32 @@ import Web
         }
     }
 
+    /// The recording is as private as its report: streamed to who may see the job, missing for everybody else.
+    @Test func recordingsFollowTheReportsAccess() async throws {
+        let (store, headers) = try await seeded()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("debrief-\(UUID()).mp4").path
+        try Data([42]).write(to: URL(fileURLWithPath: file))  // the seeded reports say 1 byte
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let app = Application(router: makeRouter(store: store, models: { Self.models }, recording: { _ in file }))
+        try await app.test(.router) { client in
+            let expected: [String: (HTTPResponse.Status, HTTPResponse.Status)] = [
+                "admin": (.ok, .ok), "hr": (.ok, .ok), "manager": (.ok, .notFound),
+                "candidate": (.notFound, .notFound), "anonymous": (.seeOther, .seeOther)]
+            for (role, (own, other)) in expected {
+                let first = try await client.execute(uri: "/reports/1/recording", method: .get, headers: headers[role]!)
+                let second = try await client.execute(uri: "/reports/2/recording", method: .get, headers: headers[role]!)
+                #expect(first.status == own, "\(role) /reports/1/recording")
+                #expect(second.status == other, "\(role) /reports/2/recording")
+                #expect((first.body.readableBytes == 1) == (own == .ok), "\(role)")
+                #expect((second.body.readableBytes == 1) == (other == .ok), "\(role)")
+            }
+            // A file replaced since the analysis is not passed off as the interview.
+            try Data([1, 2, 3]).write(to: URL(fileURLWithPath: file))
+            let changed = try await client.execute(uri: "/reports/1/recording", method: .get, headers: headers["hr"]!)
+            #expect(changed.status == .conflict)
+        }
+    }
+
     @Test func hostileTranscriptTextIsInert() async throws {
         let (store, headers) = try await seeded()
         var report = JobsPagesTests.report("Eve <img src=x onerror=alert(1)>", score: 60, match: 80, level: "Good")

@@ -65,7 +65,39 @@ import Testing
 
             let page = try await client.execute(uri: "/reports/\(id)?lang=zh", method: .get, headers: auth)
             #expect(page.status == .ok)
-            #expect(String(buffer: page.body).contains("能力评估"))
+            let pageText = String(buffer: page.body)
+            #expect(pageText.contains("能力评估"))
+            // The player, the evidence times that seek it, and the three charts drawn on the server.
+            #expect(pageText.contains("<video id=\"player\""))
+            #expect(pageText.contains("src=\"/reports/\(id)/recording\""))
+            #expect(pageText.contains("data-t=\""))
+            #expect(pageText.components(separatedBy: "<svg").count - 1 >= 3)
+            #expect(pageText.contains("<polyline"))
+
+            // The recording, streamed with Range support: a part, the tail, past the end, and whole.
+            func ranged(_ range: String) -> HTTPFields {
+                var fields = auth
+                fields[.range] = range
+                return fields
+            }
+            let original = try Data(contentsOf: URL(fileURLWithPath: "\(inbox)/sales-manager/interview-en.mp4"))
+            let size = original.count
+            let part = try await client.execute(uri: "/reports/\(id)/recording", method: .get,
+                                                headers: ranged("bytes=0-99"))
+            #expect(part.status == .partialContent)
+            #expect(part.headers[.contentRange] == "bytes 0-99/\(size)")
+            #expect(part.headers[.contentType] == "video/mp4")
+            #expect(part.body.readableBytes == 100)
+            #expect(Data(buffer: part.body) == original.prefix(100))
+            let tail = try await client.execute(uri: "/reports/\(id)/recording", method: .get,
+                                                headers: ranged("bytes=-10"))
+            #expect(tail.status == .partialContent && Data(buffer: tail.body) == original.suffix(10))
+            let past = try await client.execute(uri: "/reports/\(id)/recording", method: .get,
+                                                headers: ranged("bytes=\(size)-"))
+            #expect(past.status == .rangeNotSatisfiable && past.headers[.contentRange] == "bytes */\(size)")
+            let whole = try await client.execute(uri: "/reports/\(id)/recording", method: .get, headers: auth)
+            #expect(whole.status == .ok && whole.body.readableBytes == size)
+            #expect(try await client.execute(uri: "/reports/\(id)/recording", method: .get).status == .seeOther)
 
             let index = String(buffer: try await client.execute(uri: "/", method: .get, headers: auth).body)
             #expect(index.contains("interview-en.mp4"))

@@ -120,6 +120,9 @@ enum StoreContract {
         try await store.revise(report: reportID, with: revised, now: now)
         #expect(try await store.report(reportID) == revised)
         #expect(try await store.reportSummaries(modelID: "m").first?.overall.score == 80)
+        let listed = try #require(try await store.reportSummaries(modelID: "m").first)
+        #expect(try await store.reportSummary(listed.id) == listed)
+        #expect(try await store.reportSummary(listed.id + 1000) == nil)
         #expect(try await store.reportHistory(reportID) == [try ReportCoding.encode(sampleReport())])
         await #expect(throws: StoreError.self) { try await store.revise(report: 4242, with: revised, now: now) }
     }

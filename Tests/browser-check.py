@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""A real browser on the real service: headless Chromium (Debian's) signs in and reads the report pages.
+
+Starts `debrief serve` on a fresh data directory with the bundled Media/ samples, makes an admin, waits for the
+reports, then drives Chromium over the DevTools protocol (`--remote-debugging-pipe`: no extra packages). For each
+report, in English and Chinese, it checks what only a browser can show:
+
+  - the page loads signed in (session cookie), without a script error;
+  - the server-drawn SVG charts are laid out at their drawn size (at least 100 x 30 CSS pixels) and the voice chart has a line;
+  - the player loads the recording through the server's Range support: its duration matches the report's;
+  - an evidence time link seeks the player to that moment;
+  - hostile text stays text: no element the page did not write (no <img onerror>, no extra <script>).
+
+Screenshots go to .build/browser-check/ (their paths are printed). Exit status 1 on any failed check.
+"""
+import argparse
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+failures = []
+
+
+def check(condition, message):
+    print(("  ok   " if condition else "  FAIL ") + message, flush=True)
+    if not condition:
+        failures.append(message)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class DevTools:
+    """Chromium's DevTools protocol over the pipe pair (fd 3 in, fd 4 out; messages end with NUL)."""
+
+    def __init__(self, chromium, profile):
+        to_browser_r, self.to_browser = os.pipe()
+        self.from_browser, from_browser_w = os.pipe()
+        command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+                   "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--hide-scrollbars",
+                   f"--user-data-dir={profile}", "about:blank"]
+        shell = " ".join(f"'{part}'" for part in command)
+        self.process = subprocess.Popen(["bash", "-c", f"exec {shell} 3<&{to_browser_r} 4>&{from_browser_w}"],
+                                        pass_fds=(to_browser_r, from_browser_w), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+
+    def _read_message(self, deadline):
+        while b"\0" not in self.buffer:
+            if time.time() > deadline:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self.from_browser, 65536)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method, params=None, session=None, timeout=30):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.time() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_event(self, method, session, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            for index, event in enumerate(self.events):
+                if event.get("method") == method and event.get("sessionId") == session:
+                    return self.events.pop(index)
+            self.events.append(self._read_message(deadline))
+
+    def close(self):
+        try:
+            self.call("Browser.close", timeout=5)
+        except Exception:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+# What the page is asked, once it has loaded: waits for the player's metadata, seeks with a time link, then
+# reports the charts' sizes and anything the page did not write itself.
+PROBE = r"""
+(async () => {
+  const player = document.getElementById("player");
+  const result = {title: document.title, path: location.pathname, svgs: [], polylinePoints: 0,
+                  player: player ? player.tagName.toLowerCase() : null, duration: null, error: null,
+                  seekTo: null, seekedAt: null,
+                  foreign: document.querySelectorAll("img, iframe, object, embed").length,
+                  scripts: document.querySelectorAll("script").length};
+  for (const svg of document.querySelectorAll("svg")) {
+    const box = svg.getBoundingClientRect();
+    result.svgs.push({label: svg.getAttribute("aria-label"), width: box.width, height: box.height,
+                      declared: [parseFloat(svg.getAttribute("width")), parseFloat(svg.getAttribute("height"))],
+                      shapes: svg.querySelectorAll("rect, polyline, line, circle, text").length});
+  }
+  for (const line of document.querySelectorAll("svg polyline")) {
+    result.polylinePoints = Math.max(result.polylinePoints, line.points.numberOfItems);
+  }
+  if (!player) return result;
+  if (player.readyState < 1) {
+    await new Promise(resolve => {
+      player.addEventListener("loadedmetadata", resolve, {once: true});
+      player.addEventListener("error", resolve, {once: true});
+      setTimeout(resolve, 15000);
+    });
+  }
+  result.duration = player.duration;
+  result.error = player.error ? player.error.code + " " + (player.error.message || "") : null;
+  const links = [...document.querySelectorAll("a[data-t]")].filter(a => parseFloat(a.dataset.t) > 1);
+  if (links.length && player.readyState >= 1) {
+    const link = links[Math.floor(links.length / 2)];
+    result.seekTo = parseFloat(link.dataset.t);
+    const seeked = new Promise(resolve => {
+      player.addEventListener("seeked", resolve, {once: true});
+      setTimeout(resolve, 10000);
+    });
+    link.click();
+    await seeked;
+    player.pause();
+    result.seekedAt = player.currentTime;
+  }
+  return result;
+})()
+"""
+
+
+def visit(tools, url, cookie, screenshot):
+    target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    tools.call("Network.enable", session=session)
+    tools.call("Network.setCookie", {"name": cookie[0], "value": cookie[1], "url": url}, session=session)
+    tools.call("Page.enable", session=session)
+    tools.call("Runtime.enable", session=session)
+    tools.call("Emulation.setDeviceMetricsOverride",
+               {"width": 1100, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    tools.call("Page.navigate", {"url": url}, session=session)
+    tools.wait_event("Page.loadEventFired", session)
+    probe = tools.call("Runtime.evaluate", {"expression": PROBE, "awaitPromise": True, "returnByValue": True},
+                       session=session, timeout=60)["result"]["value"]
+    exceptions = [e for e in tools.events
+                  if e.get("method") == "Runtime.exceptionThrown" and e.get("sessionId") == session]
+    probe["exceptions"] = [e["params"]["exceptionDetails"].get("text", "") for e in exceptions]
+    height = tools.call("Runtime.evaluate", {"expression": "document.documentElement.scrollHeight",
+                                             "returnByValue": True}, session=session)["result"]["value"]
+    tools.call("Emulation.setDeviceMetricsOverride",
+               {"width": 1100, "height": min(int(height), 8000), "deviceScaleFactor": 1, "mobile": False},
+               session=session)
+    shot = tools.call("Page.captureScreenshot", {"format": "png"}, session=session, timeout=60)
+    with open(screenshot, "wb") as file:
+        file.write(base64.b64decode(shot["data"]))
+    tools.call("Target.closeTarget", {"targetId": target})
+    return probe
+
+
+def sign_in(base, name, password):
+    """The form a person uses: GET /login for the CSRF token, POST it back; returns the session cookie."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login").read().decode()
+    marker = 'name="csrf" value="'
+    token = page[page.index(marker) + len(marker):].split('"', 1)[0]
+    form = urllib.parse.urlencode({"name": name, "password": password, "csrf": token}).encode()
+    opener.open(f"{base}/login", data=form).read()
+    sessions = [c for c in jar if c.name == "debrief_session"]
+    if not sessions:
+        raise RuntimeError(f"signing in as {name} gave no session cookie")
+    return (sessions[0].name, sessions[0].value)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/debug/debrief"))
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
+    parser.add_argument("--out", default=os.path.join(ROOT, ".build/browser-check"))
+    options = parser.parse_args()
+    os.makedirs(options.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="debrief-browser-")
+    inbox, data = os.path.join(work, "inbox"), os.path.join(work, "data")
+    os.makedirs(inbox)
+    samples = ["interview-en.mp4", "interview-zh.mkv", "interview-zh.yaml", "phone-screen-en.m4a",
+               "phone-screen-en.vtt", "phone-screen-en.json"]
+    for name in samples:
+        shutil.copy(os.path.join(ROOT, "Media", name), inbox)
+    password = "browser-check-" + base64.b32encode(os.urandom(10)).decode().lower()
+    subprocess.run([options.binary, "users", "add", "admin", "--role", "admin", "--password-stdin", "--data", data],
+                   input=password.encode(), check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    token = subprocess.run([options.binary, "users", "token", "admin", "--data", data], check=True, cwd=ROOT,
+                           capture_output=True).stdout.decode().strip()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(work, "serve.log"), "wb")
+    service = subprocess.Popen([options.binary, "serve", "--inbox", inbox, "--data", data, "--port", str(port),
+                                "--asr", "never", "--stable-seconds", "0.3"], cwd=ROOT, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    tools = None
+    try:
+        reports = []
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            try:
+                request = urllib.request.Request(f"{base}/api/v1/reports",
+                                                 headers={"Authorization": f"Bearer {token}"})
+                reports = json.load(urllib.request.urlopen(request, timeout=5))["reports"]
+                if len(reports) == 3:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        check(len(reports) == 3, f"the service analysed the 3 samples ({len(reports)} reports)")
+        cookie = sign_in(base, "admin", password)
+        print(f"browser: {subprocess.run([options.chromium, '--version'], capture_output=True).stdout.decode().strip()}",
+              flush=True)
+        tools = DevTools(options.chromium, os.path.join(work, "profile"))
+        for report in sorted(reports, key=lambda r: r["id"]):
+            request = urllib.request.Request(f"{base}/api/v1/reports/{report['id']}",
+                                             headers={"Authorization": f"Bearer {token}"})
+            full = json.load(urllib.request.urlopen(request, timeout=5))
+            duration = full["recording"].get("durationSeconds")
+            for language in ["en", "zh"]:
+                name = f"report-{report['id']}-{os.path.splitext(report['file'])[0]}-{language}.png"
+                screenshot = os.path.join(options.out, name)
+                probe = visit(tools, f"{base}/reports/{report['id']}?lang={language}", cookie, screenshot)
+                label = f"{report['file']} ({language})"
+                check(probe["path"] == f"/reports/{report['id']}", f"{label}: the page loads signed in ({probe['path']})")
+                check(not probe["exceptions"], f"{label}: no script errors {probe['exceptions']}")
+                sized = [s for s in probe["svgs"] if s["width"] >= 100 and s["height"] >= 30 and s["shapes"] > 3
+                         and abs(s["width"] - s["declared"][0]) < 1 and abs(s["height"] - s["declared"][1]) < 1]
+                check(len(probe["svgs"]) >= 3 and len(sized) == len(probe["svgs"]),
+                      f"{label}: {len(probe['svgs'])} SVG charts laid out: "
+                      + ", ".join(f"{s['label']} {s['width']:.0f}x{s['height']:.0f}" for s in probe["svgs"]))
+                check(probe["polylinePoints"] >= 20, f"{label}: voice line has {probe['polylinePoints']} points")
+                check(probe["foreign"] == 0 and probe["scripts"] <= 1,
+                      f"{label}: only what the page wrote ({probe['foreign']} img/iframe, {probe['scripts']} script)")
+                expected = "video" if full["recording"].get("video") else "audio"
+                check(probe["player"] == expected, f"{label}: an HTML5 {expected} player ({probe['player']})")
+                played = probe["duration"]
+                check(played is not None and duration is not None and abs(played - duration) < 1.0,
+                      f"{label}: the player streamed the recording: {played} s (report: {duration} s, "
+                      f"error: {probe['error']})")
+                check(probe["seekTo"] is not None and probe["seekedAt"] is not None
+                      and abs(probe["seekedAt"] - probe["seekTo"]) < 0.5,
+                      f"{label}: a time link seeks the player to {probe['seekTo']} s (at {probe['seekedAt']})")
+                print(f"  screenshot {screenshot}", flush=True)
+    finally:
+        if tools:
+            tools.close()
+        service.terminate()
+        try:
+            service.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            service.kill()
+        log.close()
+        if failures:
+            print(open(os.path.join(work, "serve.log")).read()[-3000:])
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"browser check: {len(failures)} failed" if failures else "browser check: all passed", flush=True)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
