@@ -9,7 +9,8 @@ report, in English and Chinese, it checks what only a browser can show:
   - the server-drawn SVG charts are laid out at their drawn size (at least 100 x 30 CSS pixels) and the voice chart has a line;
   - the player loads the recording through the server's Range support: its duration matches the report's;
   - an evidence time link seeks the player to that moment;
-  - hostile text stays text: no element the page did not write (no <img onerror>, no extra <script>).
+  - hostile text stays text: no element the page did not write (no <img onerror>, no extra <script>);
+  - the rating form works in the browser (session cookie + CSRF token) and the page shows the rating.
 
 Screenshots go to .build/browser-check/ (their paths are printed). Exit status 1 on any failed check.
 """
@@ -182,6 +183,45 @@ def visit(tools, url, cookie, screenshot):
     return probe
 
 
+RATE = r"""
+(() => {
+  const form = document.querySelector("#review form");
+  if (!form) return false;
+  for (const select of form.querySelectorAll("select")) select.value = "30";
+  form.querySelector("textarea").value = "<img src=x onerror=alert(1)> rated in the browser";
+  form.submit();
+  return true;
+})()
+"""
+
+REVIEWED = r"""
+(() => {
+  const review = document.getElementById("review");
+  return {path: location.pathname, hash: location.hash, text: review ? review.innerText : "",
+          foreign: document.querySelectorAll("img").length};
+})()
+"""
+
+
+def rate(tools, url, cookie):
+    """Fills the report page's rating form (every select at step 2 = 30 points) and submits it like a person."""
+    target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    tools.call("Network.enable", session=session)
+    tools.call("Network.setCookie", {"name": cookie[0], "value": cookie[1], "url": url}, session=session)
+    tools.call("Page.enable", session=session)
+    tools.call("Page.navigate", {"url": url}, session=session)
+    tools.wait_event("Page.loadEventFired", session)
+    submitted = tools.call("Runtime.evaluate", {"expression": RATE, "returnByValue": True},
+                           session=session)["result"]["value"]
+    if submitted:
+        tools.wait_event("Page.loadEventFired", session)
+    result = tools.call("Runtime.evaluate", {"expression": REVIEWED, "returnByValue": True},
+                        session=session)["result"]["value"]
+    tools.call("Target.closeTarget", {"targetId": target})
+    return submitted, result
+
+
 def sign_in(base, name, password):
     """The form a person uses: GET /login for the CSRF token, POST it back; returns the session cookie."""
     jar = CookieJar()
@@ -271,6 +311,13 @@ def main():
                       and abs(probe["seekedAt"] - probe["seekTo"]) < 0.5,
                       f"{label}: a time link seeks the player to {probe['seekTo']} s (at {probe['seekedAt']})")
                 print(f"  screenshot {screenshot}", flush=True)
+        # HR rates the first report through its form (session cookie + CSRF token, as a person would).
+        first = sorted(reports, key=lambda r: r["id"])[0]
+        submitted, reviewed = rate(tools, f"{base}/reports/{first['id']}", cookie)
+        check(submitted and reviewed["path"] == f"/reports/{first['id']}" and "rated in the browser" in reviewed["text"]
+              and "admin" in reviewed["text"] and reviewed["foreign"] == 0,
+              f"{first['file']}: the rating form saves and the page shows it, comment as text "
+              f"({reviewed['text'][:160]!r})")
     finally:
         if tools:
             tools.close()

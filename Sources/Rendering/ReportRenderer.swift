@@ -87,13 +87,14 @@ public struct ReportRenderer: Sendable {
     }
 
     /// The report as a standalone HTML page.
-    public func html(_ report: Report, account: HTML.Account? = nil) -> String {
-        HTML.page(title: "Debrief · \(report.candidate ?? report.recording.file)", body: body(report), language: language,
-                  account: account)
+    /// `review`: markup the web app places after the competencies (the HR ratings, the blend and the form).
+    public func html(_ report: Report, account: HTML.Account? = nil, review: String = "") -> String {
+        HTML.page(title: "Debrief · \(report.candidate ?? report.recording.file)", body: body(report, review: review),
+                  language: language, account: account)
     }
 
     /// The report's HTML body (without the page frame), for embedding.
-    public func body(_ report: Report) -> String {
+    public func body(_ report: Report, review: String = "") -> String {
         let e = HTML.escape
         var html = ""
         let overall = report.overall
@@ -169,6 +170,7 @@ public struct ReportRenderer: Sendable {
         }
         html += "</table></section>"
 
+        html += review
         html += resumeSection(report)
         html += answersSection(report)
         html += "<section><h2>\(t("Delivery descriptors (not scored)", "表达描述（不计分）"))</h2>" + voiceChart(report) + "<table>"

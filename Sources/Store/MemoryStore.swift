@@ -19,6 +19,7 @@ public actor MemoryStore: DebriefStore {
     private var accounts: [String: User] = [:]
     private var credentials: [String: Credential] = [:]
     private var nextUser: Int64 = 1
+    private var storedRatings: [Rating] = []
 
     public init() {}
 
@@ -185,11 +186,35 @@ public actor MemoryStore: DebriefStore {
             history[id] = nil
         }
         for id in jobIDs { jobsByID[id] = nil }
+        erasure.ratings = storedRatings.filter { ids.contains($0.reportID) }.count
+        storedRatings.removeAll { ids.contains($0.reportID) }
         for user in accounts.values where user.role == .candidate && user.candidate == candidate {
             _ = removeUser(named: user.name)
             erasure.accounts += 1
         }
         return erasure
+    }
+
+    // MARK: - Ratings
+
+    public func addRating(_ rating: NewRating, now: Date) throws -> Rating {
+        guard reports[rating.reportID] != nil else {
+            throw StoreError(code: .notFound, reason: "report \(rating.reportID) does not exist")
+        }
+        let stored = Rating(id: Int64(storedRatings.count + 1), reportID: rating.reportID, rater: rating.rater,
+                            overall: rating.overall, competencies: rating.competencies, comment: rating.comment,
+                            createdAt: now)
+        storedRatings.append(stored)
+        return stored
+    }
+
+    public func ratings(report: ReportID) -> [Rating] {
+        storedRatings.filter { $0.reportID == report }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    public func ratings(modelID: String) -> [Rating] {
+        storedRatings.filter { reports[$0.reportID]?.summary.modelID == modelID }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     // MARK: - Accounts

@@ -172,13 +172,17 @@ public struct Erasure: Sendable, Equatable, Codable {
     public var paths: [String]
     /// Sign-in accounts of the candidate (role candidate), with their sessions and tokens.
     public var accounts: Int
+    /// HR ratings of the erased reports.
+    public var ratings: Int
 
-    public init(reports: Int = 0, revisions: Int = 0, jobs: Int = 0, paths: [String] = [], accounts: Int = 0) {
+    public init(reports: Int = 0, revisions: Int = 0, jobs: Int = 0, paths: [String] = [], accounts: Int = 0,
+                ratings: Int = 0) {
         self.reports = reports
         self.revisions = revisions
         self.jobs = jobs
         self.paths = paths
         self.accounts = accounts
+        self.ratings = ratings
     }
 }
 
@@ -230,6 +234,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let database = Code(rawValue: "database")
         /// A write under a lease that is no longer the job's (it expired and was rescued, or was released).
         public static let fenced = Code(rawValue: "fenced")
+        /// What was sent is not acceptable (the reason names the field).
+        public static let invalidInput = Code(rawValue: "invalid-input")
     }
 
     public var code: Code
@@ -247,7 +253,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
 /// The job queue and the reports: what the service, the workers and the web app share. Every driver passes the same
 /// test suite (`Tests/StoreTests`).
-public protocol DebriefStore: AccountStore {
+public protocol DebriefStore: AccountStore, RatingStore {
     /// Queues a job unless its bundle key is already known. Returns the new job, or nil for a duplicate.
     func enqueue(_ job: NewJob, now: Date) async throws -> Job?
     /// Atomically claims the oldest queued job that is due, under a new lease (no two workers ever get the same job).

@@ -97,6 +97,15 @@ public final class PostgresStore: DebriefStore {
             """,
             "CREATE INDEX credential_user ON credential (user_id)",
         ]),
+        (4, [
+            """
+            CREATE TABLE rating (
+                id BIGSERIAL PRIMARY KEY, report_id BIGINT NOT NULL REFERENCES report (id) ON DELETE CASCADE,
+                rater TEXT NOT NULL, overall DOUBLE PRECISION, competencies TEXT NOT NULL, comment TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL)
+            """,
+            "CREATE INDEX rating_report ON rating (report_id)",
+        ]),
     ]
 
     private static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
@@ -444,6 +453,9 @@ public final class PostgresStore: DebriefStore {
                                            logger: logger).map { try $0["id"].decode(Int64.self) }
             guard !ids.isEmpty else { return Erasure(accounts: accounts) }
             var erasure = Erasure(reports: ids.count, accounts: accounts)
+            erasure.ratings = try await Self.query(connection, """
+                DELETE FROM rating WHERE report_id = ANY(\(ids)) RETURNING id
+                """, logger: logger).count
             erasure.revisions = try await Self.query(connection, """
                 DELETE FROM report_revision WHERE report_id = ANY(\(ids)) RETURNING id
                 """, logger: logger).count
@@ -458,6 +470,42 @@ public final class PostgresStore: DebriefStore {
 }
 
 extension PostgresStore {
+    public func addRating(_ rating: NewRating, now: Date) async throws -> Rating {
+        let competencies = String(decoding: try JSONEncoder().encode(rating.competencies), as: UTF8.self)
+        let rows = try await rows("rating report \(rating.reportID)", """
+            INSERT INTO rating (report_id, rater, overall, competencies, comment, created_at)
+            SELECT id, \(rating.rater), \(rating.overall), \(competencies), \(rating.comment), \(now.timeIntervalSince1970)
+            FROM report WHERE id = \(rating.reportID)
+            RETURNING *
+            """)
+        guard let row = rows.first else {
+            throw StoreError(code: .notFound, reason: "report \(rating.reportID) does not exist")
+        }
+        return try Self.rating(row)
+    }
+
+    public func ratings(report: ReportID) async throws -> [Rating] {
+        try await rows("reading the ratings of report \(report)", """
+            SELECT * FROM rating WHERE report_id = \(report) ORDER BY created_at, id
+            """).map(Self.rating)
+    }
+
+    public func ratings(modelID: String) async throws -> [Rating] {
+        try await rows("reading the ratings of job \(modelID)", """
+            SELECT rating.* FROM rating JOIN report ON report.id = rating.report_id
+            WHERE report.model_id = \(modelID) ORDER BY rating.created_at, rating.id
+            """).map(Self.rating)
+    }
+
+    private static func rating(_ row: PostgresRandomAccessRow) throws -> Rating {
+        let competencies = try JSONDecoder().decode([String: Double].self,
+                                                    from: Data(try row["competencies"].decode(String.self).utf8))
+        return Rating(id: try row["id"].decode(Int64.self), reportID: try row["report_id"].decode(Int64.self),
+                      rater: try row["rater"].decode(String.self), overall: try row["overall"].decode(Double?.self),
+                      competencies: competencies, comment: try row["comment"].decode(String.self),
+                      createdAt: Date(timeIntervalSince1970: try row["created_at"].decode(Double.self)))
+    }
+
     public func saveUser(_ user: NewUser, now: Date) async throws -> User {
         let jobs = String(decoding: try JSONEncoder().encode(user.jobs), as: UTF8.self)
         let rows = try await rows("saving user \(user.name)", """

@@ -127,6 +127,17 @@ public final class SQLiteStore: DebriefStore {
                 t.column("expiresAt", .double)
             }
         }
+        migrator.registerMigration("v7: HR ratings") { db in
+            try db.create(table: "rating") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("reportID", .integer).notNull().indexed().references("report", onDelete: .cascade)
+                t.column("rater", .text).notNull()
+                t.column("overall", .double)
+                t.column("competencies", .text).notNull()
+                t.column("comment", .text).notNull()
+                t.column("createdAt", .double).notNull()
+            }
+        }
         return migrator
     }
 
@@ -328,6 +339,8 @@ public final class SQLiteStore: DebriefStore {
             erasure.revisions = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM reportRevision WHERE reportID IN (\(list))") ?? 0
             erasure.paths = try String.fetchAll(db, sql: "SELECT path FROM job WHERE reportID IN (\(list)) ORDER BY id")
+            try db.execute(sql: "DELETE FROM rating WHERE reportID IN (\(list))")
+            erasure.ratings = db.changesCount
             try db.execute(sql: "DELETE FROM reportRevision WHERE reportID IN (\(list))")
             try db.execute(sql: "DELETE FROM report WHERE id IN (\(list))")
             try db.execute(sql: "DELETE FROM job WHERE reportID IN (\(list))")
@@ -343,6 +356,48 @@ public final class SQLiteStore: DebriefStore {
                              underlying: "\(error)")
         }
         return erasure
+    }
+
+    // MARK: - Ratings
+
+    public func addRating(_ rating: NewRating, now: Date) async throws -> Rating {
+        let competencies = String(decoding: try JSONEncoder().encode(rating.competencies), as: UTF8.self)
+        return try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM report WHERE id = ?)",
+                                    arguments: [rating.reportID]) == true else {
+                throw StoreError(code: .notFound, reason: "report \(rating.reportID) does not exist")
+            }
+            try db.execute(sql: """
+                INSERT INTO rating (reportID, rater, overall, competencies, comment, createdAt) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [rating.reportID, rating.rater, rating.overall, competencies, rating.comment,
+                                 now.timeIntervalSince1970])
+            return Rating(id: db.lastInsertedRowID, reportID: rating.reportID, rater: rating.rater,
+                          overall: rating.overall, competencies: rating.competencies, comment: rating.comment,
+                          createdAt: now)
+        }
+    }
+
+    public func ratings(report: ReportID) async throws -> [Rating] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rating WHERE reportID = ? ORDER BY createdAt, id",
+                             arguments: [report]).map(Self.rating)
+        }
+    }
+
+    public func ratings(modelID: String) async throws -> [Rating] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rating.* FROM rating JOIN report ON report.id = rating.reportID
+                WHERE report.modelID = ? ORDER BY rating.createdAt, rating.id
+                """, arguments: [modelID]).map(Self.rating)
+        }
+    }
+
+    private static func rating(_ row: Row) throws -> Rating {
+        let text: String = row["competencies"]
+        return Rating(id: row["id"], reportID: row["reportID"], rater: row["rater"], overall: row["overall"],
+                      competencies: try JSONDecoder().decode([String: Double].self, from: Data(text.utf8)),
+                      comment: row["comment"], createdAt: Date(timeIntervalSince1970: row["createdAt"]))
     }
 
     // MARK: - Accounts

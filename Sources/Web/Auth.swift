@@ -26,6 +26,9 @@ public enum Access {
         }
     }
 
+    /// Rating a job's interviews: whoever may see the job (admin, HR, its hiring managers).
+    public static func canRate(job model: String, _ user: User) -> Bool { canSee(job: model, user) }
+
     /// The queue: recordings waiting, running or failed, with inbox paths and reasons.
     public static func canSeeQueue(_ user: User) -> Bool { user.role == .admin || user.role == .hr }
 }

@@ -50,7 +50,11 @@ struct CandidateRow: Encodable {
     var percentile: Double?
     var level: String
     var levelZh: String
-    /// "insufficient-evidence" (no score), "recording-warnings" (the report has warnings).
+    /// The raters' overall (mean of each rater's newest) and its blend with the AI's, when someone rated.
+    var hr: Double?
+    var blended: Double?
+    /// "insufficient-evidence" (no score), "recording-warnings" (the report has warnings), "ai-hr-gap" (AI and a
+    /// rating differ by more than the model's flag points, overall or on a competency).
     var flags: [String]
     var warnings: Int
     var createdAt: Date
@@ -59,7 +63,7 @@ struct CandidateRow: Encodable {
 
 /// How HR narrows and orders the candidates of a job (`?q=&level=&flag=&sort=`).
 struct CandidateQuery {
-    enum Sort: String { case rank, match, name, date }
+    enum Sort: String { case rank, blended, match, name, date }
     var text: String?
     var level: String?
     var flag: String?
@@ -80,17 +84,21 @@ struct CandidateQuery {
     }
 
     /// Ranked rows (rank and percentile over the whole job), then filtered and sorted.
-    func rows(_ reports: [ReportSummary]) -> [CandidateRow] {
+    /// `reviews`: the reports people rated, with their blend.
+    func rows(_ reports: [ReportSummary], reviews: [ReportID: Review] = [:]) -> [CandidateRow] {
         var rows = CandidateRanking.rank(reports.map(\.overall.score)).map { entry -> CandidateRow in
             let summary = reports[entry.index]
+            let review = reviews[summary.id]
             var flags: [String] = []
             if summary.overall.score == nil { flags.append("insufficient-evidence") }
             if summary.warnings > 0 { flags.append("recording-warnings") }
+            if review?.gap == true { flags.append("ai-hr-gap") }
             return CandidateRow(rank: entry.rank, report: summary.id, candidate: summary.candidate, file: summary.file,
                                 score: summary.overall.score, matchPercent: summary.overall.matchPercent,
                                 percentile: entry.percentile, level: summary.overall.level,
-                                levelZh: summary.overall.levelZh, flags: flags, warnings: summary.warnings,
-                                createdAt: summary.createdAt, url: "/reports/\(summary.id)")
+                                levelZh: summary.overall.levelZh, hr: review?.overall.hr,
+                                blended: review?.overall.blended ?? summary.overall.score, flags: flags,
+                                warnings: summary.warnings, createdAt: summary.createdAt, url: "/reports/\(summary.id)")
         }
         if let text = text?.lowercased() {
             rows = rows.filter { ($0.candidate ?? "").lowercased().contains(text) || $0.file.lowercased().contains(text) }
@@ -101,6 +109,7 @@ struct CandidateQuery {
         if let flag { rows = rows.filter { $0.flags.contains(flag) } }
         switch sort {
         case .rank: break
+        case .blended: rows.sort { ($0.blended ?? -1) > ($1.blended ?? -1) }
         case .match: rows.sort { ($0.matchPercent ?? -1) > ($1.matchPercent ?? -1) }
         case .name: rows.sort { ($0.candidate ?? $0.file).lowercased() < ($1.candidate ?? $1.file).lowercased() }
         case .date: rows.sort { $0.createdAt > $1.createdAt }
@@ -158,28 +167,34 @@ struct JobsPages {
                      selected: query.level ?? "")
             + select("flag", [("", t("Any flag", "全部标记")),
                               ("insufficient-evidence", t("Insufficient evidence", "证据不足")),
-                              ("recording-warnings", t("Recording warnings", "录像提示"))], selected: query.flag ?? "")
-            + select("sort", [("rank", t("By score", "按得分")), ("match", t("By match", "按匹配度")),
+                              ("recording-warnings", t("Recording warnings", "录像提示")),
+                              ("ai-hr-gap", t("AI–HR gap", "AI 与人工差异大"))], selected: query.flag ?? "")
+            + select("sort", [("rank", t("By score", "按得分")), ("blended", t("By blended score", "按加权得分")),
+                              ("match", t("By match", "按匹配度")),
                               ("name", t("By name", "按姓名")), ("date", t("Newest first", "最新优先"))],
                      selected: query.sort.rawValue)
             + " <button>\(t("Show", "筛选"))</button> <a href=\"/jobs/\(e(job.id))/candidates.csv?\(e(csvQuery(query)))\">"
-            + "\(t("Export CSV", "导出 CSV"))</a></form>"
+            + "\(t("Export CSV", "导出 CSV"))</a> · <a href=\"/jobs/\(e(job.id))/agreement"
+            + "\(langQuery.isEmpty ? "" : "?" + langQuery)\">\(t("AI–human agreement", "AI 与人工一致性"))</a></form>"
         if rows.isEmpty {
             return html + "<p class=\"muted\">\(t("No candidates match.", "没有符合条件的候选人。"))</p></section>"
         }
         html += "<table><tr><th>#</th><th>\(t("Candidate / file", "候选人 / 文件"))</th><th>\(t("Score", "得分"))</th>"
+            + "<th>\(t("HR", "人工"))</th><th>\(t("Blended", "加权得分"))</th>"
             + "<th>\(t("Match", "匹配度"))</th><th>\(t("Percentile", "百分位"))</th><th>\(t("Level", "等级"))</th>"
             + "<th>\(t("Flags", "标记"))</th></tr>"
         for row in rows {
             let flags = row.flags.map { flag -> String in
                 switch flag {
                 case "insufficient-evidence": return "<span class=\"pill\">\(t("insufficient evidence", "证据不足"))</span>"
+                case "ai-hr-gap": return "<span class=\"pill warn\">\(t("AI–HR gap", "AI 与人工差异大"))</span>"
                 default: return "<span class=\"pill warn\">\(row.warnings) \(t("recording warning(s)", "条录像提示"))</span>"
                 }
             }.joined(separator: " ")
             html += "<tr><td>\(row.rank.map(String.init) ?? "–")</td>"
                 + "<td><a href=\"\(row.url)\(langQuery.isEmpty ? "" : "?" + langQuery)\">\(e(row.candidate ?? row.file))</a>"
                 + "<br><span class=\"muted\">\(e(row.file))</span></td><td>\(fixed(row.score))</td>"
+                + "<td>\(fixed(row.hr))</td><td>\(row.hr == nil ? "–" : fixed(row.blended))</td>"
                 + "<td>\(row.matchPercent.map { fixed($0) + "%" } ?? "–")</td><td>\(fixed(row.percentile))</td>"
                 + "<td>\(e(language == .zh ? row.levelZh : row.level))</td><td>\(flags)</td></tr>"
         }
@@ -187,12 +202,13 @@ struct JobsPages {
     }
 
     static func csv(_ rows: [CandidateRow]) -> String {
-        var table = [["rank", "report", "candidate", "file", "score", "match %", "percentile", "level", "flags",
-                      "warnings", "analysed at"]]
+        var table = [["rank", "report", "candidate", "file", "score", "hr", "blended", "match %", "percentile", "level",
+                      "flags", "warnings", "analysed at"]]
         let formatter = ISO8601DateFormatter()
         for row in rows {
             table.append([row.rank.map(String.init) ?? "", String(row.report), row.candidate ?? "", row.file,
-                          row.score.map { fixed($0) } ?? "", row.matchPercent.map { fixed($0) } ?? "",
+                          row.score.map { fixed($0) } ?? "", row.hr.map { fixed($0) } ?? "",
+                          row.hr == nil ? "" : row.blended.map { fixed($0) } ?? "", row.matchPercent.map { fixed($0) } ?? "",
                           row.percentile.map { fixed($0) } ?? "", row.level, row.flags.joined(separator: " "),
                           String(row.warnings), formatter.string(from: row.createdAt)])
         }

@@ -18,6 +18,8 @@ import Store
 /// - `GET /api/v1/reports` — JSON list: `id`, `file`, `candidate`, `model`, `overall`, `createdAt`
 /// - `GET /api/v1/reports/{id}` — the report JSON exactly as stored
 /// - `GET /api/v1/me` — who the token or session belongs to, and their role and jobs
+/// - `GET /reports/{id}/recording` — the recording, with Range support, for the page's player
+/// - ratings and AI–human agreement: see `addReviewRoutes`
 /// - `GET /health` — `ok` when the store answers
 ///
 /// `models` lists the jobs; it is asked on each request, so a model file added to the models folder shows at once.
@@ -69,7 +71,12 @@ public func makeRouter(store: any DebriefStore,
         }
         let renderer = ReportRenderer(language: language, media: path == nil ? nil : "/reports/\(id)/recording",
                                       ideal: ideal)
-        return html(renderer.html(report, account: context.account))
+        let review = Review(report: report, id: id, ratings: try await store.ratings(report: id),
+                            blend: models().first { $0.id == report.model.id }?.blend ?? .standard)
+        let section = ReviewPages(language: language).section(
+            review, mine: review.ratings.current.last { $0.rater == user.name }, csrf: context.session?.csrf,
+            canRate: Access.canRate(job: report.model.id, user))
+        return html(renderer.html(report, account: context.account, review: section))
     }
     router.get("/reports/:id/recording") { request, context -> Response in
         let user = try context.requireUser()
@@ -104,7 +111,15 @@ public func makeRouter(store: any DebriefStore,
         let reports = try await store.latestReports(modelID: id)
         let job = JobOverview(model: model, reports: reports, jobs: try await store.jobs(limit: 100_000))
         let query = CandidateQuery { request.uri.queryParameters.get($0) }
-        return (job, query.rows(reports), query, reports.count)
+        var reviews: [ReportID: Review] = [:]
+        let latest = Set(reports.map(\.id))
+        for (reportID, rated) in Dictionary(grouping: try await store.ratings(modelID: id), by: \.reportID)
+        where latest.contains(reportID) {
+            if let report = try await store.report(reportID) {
+                reviews[reportID] = Review(report: report, id: reportID, ratings: rated, blend: model.blend)
+            }
+        }
+        return (job, query.rows(reports, reviews: reviews), query, reports.count)
     }
     router.get("/jobs") { request, context -> Response in
         let language = pageLanguage(request)
@@ -163,6 +178,7 @@ public func makeRouter(store: any DebriefStore,
         }
         return json(data)
     }
+    addReviewRoutes(router, store: store, models: models)
     return router
 }
 
@@ -182,7 +198,7 @@ extension DebriefContext {
     var account: HTML.Account? { user.map { HTML.Account(name: $0.name, csrf: session?.csrf) } }
 }
 
-private func apiEncoder() -> JSONEncoder {
+func apiEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
@@ -218,7 +234,7 @@ func pageLanguage(_ request: Request) -> UILanguage {
                          acceptLanguage: request.headers[.acceptLanguage])
 }
 
-private func notFound(_ language: UILanguage, what: String? = nil, account: HTML.Account? = nil) -> String {
+func notFound(_ language: UILanguage, what: String? = nil, account: HTML.Account? = nil) -> String {
     let heading = what ?? (language == .zh ? "未找到该报告" : "Report not found")
     return HTML.page(title: "Debrief", body: "<section><h1>\(HTML.escape(heading))</h1></section>", language: language,
                      account: account)

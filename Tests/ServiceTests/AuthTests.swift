@@ -52,6 +52,7 @@ import Web
         let names = ["sales-manager": "Ann", "software-engineer": "Zed"]
         let links = ["sales-manager": "/jobs/sales-manager", "software-engineer": "/jobs/software-engineer"]
         let ids = ["sales-manager": "\"sales-manager\"", "software-engineer": "\"software-engineer\""]
+        let reviews = ["sales-manager": "\"reportID\":1", "software-engineer": "\"reportID\":2"]
         let endpoints: [(uri: String, job: String?, markers: [String: String])] = [
             ("/", nil, names), ("/api/v1/reports", nil, names), ("/jobs", nil, links), ("/api/v1/jobs", nil, ids),
             ("/reports/1", "sales-manager", names), ("/reports/2", "software-engineer", names),
@@ -61,6 +62,12 @@ import Web
             ("/jobs/software-engineer/candidates.csv", "software-engineer", names),
             ("/api/v1/jobs/sales-manager/candidates", "sales-manager", names),
             ("/api/v1/jobs/software-engineer/candidates", "software-engineer", names),
+            ("/api/v1/reports/1/ratings", "sales-manager", reviews),
+            ("/api/v1/reports/2/ratings", "software-engineer", reviews),
+            ("/jobs/sales-manager/agreement", "sales-manager", links),
+            ("/jobs/software-engineer/agreement", "software-engineer", links),
+            ("/api/v1/jobs/sales-manager/agreement", "sales-manager", ids),
+            ("/api/v1/jobs/software-engineer/agreement", "software-engineer", ids),
         ]
         let checked = try await app.test(.router) { client -> Int in
             var checked = 0

@@ -230,7 +230,31 @@ enum StoreContract {
         #expect(try await store.reportSummaries(limit: 10).count == 3)
         try await store.revise(report: stored.reportID, with: sampleReport(score: 60), now: now)
 
+        // Ratings: kept per report, listed per job, a rater's newest counts; none for a report that is not there.
+        let first = try await store.addRating(NewRating(reportID: stored.reportID, rater: "hr", overall: 70,
+                                                        competencies: ["x": 55.5], comment: "clear <b>STAR</b>"),
+                                              now: now)
+        #expect(first.reportID == stored.reportID && first.competencies == ["x": 55.5] && first.overall == 70)
+        let second = try await store.addRating(NewRating(reportID: stored.reportID, rater: "hr", overall: nil,
+                                                         competencies: ["x": 80], comment: ""),
+                                               now: now.addingTimeInterval(60))
+        _ = try await store.addRating(NewRating(reportID: kept.reportID, rater: "li", overall: 40, competencies: [:],
+                                                comment: "另一位"), now: now.addingTimeInterval(30))
+        let rated = try await store.ratings(report: stored.reportID)
+        #expect(rated.map(\.id) == [first.id, second.id])
+        #expect(rated[0] == first && rated[0].comment == "clear <b>STAR</b>")
+        #expect(rated.current.map(\.id) == [second.id])
+        #expect(try await store.ratings(modelID: "m").map(\.rater) == ["hr", "li", "hr"])
+        #expect(try await store.ratings(modelID: "other").isEmpty)
+        await #expect(throws: StoreError.self) {
+            _ = try await store.addRating(NewRating(reportID: 999_999, rater: "hr", overall: 1, competencies: [:],
+                                                    comment: ""), now: now)
+        }
+
         let erasure = try await store.erase(candidate: "Ann", now: now)
+        #expect(erasure.ratings == 2)
+        #expect(try await store.ratings(report: stored.reportID).isEmpty)
+        #expect(try await store.ratings(modelID: "m").map(\.rater) == ["li"])
         #expect(erasure.reports == 1)
         #expect(erasure.revisions == 1)
         #expect(erasure.jobs == 2)
