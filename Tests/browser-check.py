@@ -244,6 +244,9 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, ".build/browser-check"))
     options = parser.parse_args()
     os.makedirs(options.out, exist_ok=True)
+    for old in os.listdir(options.out):
+        if old.endswith(".png"):
+            os.remove(os.path.join(options.out, old))
     work = tempfile.mkdtemp(prefix="debrief-browser-")
     inbox, data = os.path.join(work, "inbox"), os.path.join(work, "data")
     os.makedirs(inbox)
@@ -311,6 +314,15 @@ def main():
                       and abs(probe["seekedAt"] - probe["seekTo"]) < 0.5,
                       f"{label}: a time link seeks the player to {probe['seekTo']} s (at {probe['seekedAt']})")
                 print(f"  screenshot {screenshot}", flush=True)
+        # The candidate's development feedback, in the language they spoke, printable.
+        for report in sorted(reports, key=lambda r: r["id"]):
+            name = f"feedback-{report['id']}-{os.path.splitext(report['file'])[0]}.png"
+            screenshot = os.path.join(options.out, name)
+            probe = visit(tools, f"{base}/reports/{report['id']}/feedback", cookie, screenshot)
+            check(probe["path"] == f"/reports/{report['id']}/feedback" and not probe["exceptions"]
+                  and probe["title"] in ("Interview feedback", "面试反馈"),
+                  f"{report['file']}: feedback page loads ({probe['title']}), no script errors")
+            print(f"  screenshot {screenshot}", flush=True)
         # HR rates the first report through its form (session cookie + CSRF token, as a person would).
         first = sorted(reports, key=lambda r: r["id"])[0]
         submitted, reviewed = rate(tools, f"{base}/reports/{first['id']}", cookie)

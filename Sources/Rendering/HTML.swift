@@ -62,6 +62,7 @@ public enum HTML {
         form.inline button{background:none;border:1px solid #667085;color:#fff;border-radius:4px;cursor:pointer}
         form.login{max-width:320px} form.login label{display:block;margin:10px 0 4px}
         form.login input{width:100%;padding:6px;box-sizing:border-box} form.login button{margin-top:14px;padding:6px 16px}
+        @media print{header,.noprint{display:none} body{background:#fff} section{box-shadow:none;margin:8px 0}}
         </style></head>
         <body>
         <header><strong>Debrief</strong><nav><a href="/">\(language == .zh ? "报告" : "Reports")</a>

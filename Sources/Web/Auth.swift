@@ -26,6 +26,13 @@ public enum Access {
         }
     }
 
+    /// A report's development feedback: whoever may see the job, and the candidate it is about (their account names
+    /// the candidate id the report carries).
+    public static func canSeeFeedback(job model: String, candidate: String?, _ user: User) -> Bool {
+        if user.role == .candidate { return candidate != nil && user.candidate == candidate }
+        return canSee(job: model, user)
+    }
+
     /// Rating a job's interviews: whoever may see the job (admin, HR, its hiring managers).
     public static func canRate(job model: String, _ user: User) -> Bool { canSee(job: model, user) }
 

@@ -9,6 +9,23 @@ struct IndexPage {
 
     private func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
 
+    /// A candidate's front page: their interviews, each with its development feedback (no scores).
+    func feedbackList(_ reports: [ReportSummary], models: [CompetencyModel]) -> String {
+        var html = "<section><h1>\(t("Your interview feedback", "您的面试反馈"))</h1>"
+        guard !reports.isEmpty else {
+            return html + "<p class=\"muted\">\(t("No feedback for you yet.", "暂时没有您的反馈。"))</p></section>"
+        }
+        html += "<ul>"
+        for report in reports {
+            let model = models.first { $0.id == report.modelID }
+            let title = language == .zh ? (model?.titleZh ?? model?.title ?? report.modelID)
+                                        : (model?.title ?? report.modelID)
+            html += "<li><a href=\"/reports/\(report.id)/feedback\">\(HTML.escape(title))</a> "
+                + "<span class=\"muted\">\(HTML.escape(timestamp(report.createdAt)))</span></li>"
+        }
+        return html + "</ul></section>"
+    }
+
     func body(_ reports: [ReportSummary], jobs: [Job]) -> String {
         let e = HTML.escape
         var html = "<section><h1>\(t("Interview reports", "面试报告"))</h1>"

@@ -23,6 +23,7 @@ struct ReviewPages {
     func section(_ review: Review, mine: Rating?, csrf: String?, canRate: Bool) -> String {
         let e = HTML.escape
         var html = "<section id=\"review\"><h2>\(t("HR review", "人工评估"))</h2>"
+            + "<p><a href=\"/reports/\(review.reportID)/feedback\">\(t("Development feedback for the candidate (printable, in their language)", "给候选人的发展反馈（可打印，使用候选人的语言）"))</a></p>"
         let weights = "\(t("Blend", "加权")): AI \(fixed(review.weights.ai * 100, 0)) % · HR "
             + "\(fixed(review.weights.hr * 100, 0)) % · \(t("flagged when AI and HR differ by more than", "AI 与人工相差超过"))"
             + " \(fixed(review.weights.flagPoints, 0)) \(t("points", "分时标记"))"

@@ -45,6 +45,13 @@ public func makeRouter(store: any DebriefStore,
     router.get("/") { request, context -> Response in
         let language = pageLanguage(request)
         let user = try context.requireUser()
+        if user.role == .candidate {
+            let own = try await store.reportSummaries(limit: 10_000).filter {
+                Access.canSeeFeedback(job: $0.modelID, candidate: $0.candidate, user)
+            }
+            return html(HTML.page(title: "Debrief", body: IndexPage(language: language).feedbackList(own, models: models()),
+                                  language: language, account: context.account))
+        }
         let summaries = try await store.reportSummaries(limit: 500).filter { Access.canSee(job: $0.modelID, user) }
         let jobs = Access.canSeeQueue(user) ? try await store.jobs(limit: 500) : []
         return html(HTML.page(title: "Debrief", body: IndexPage(language: language).body(summaries, jobs: jobs),
@@ -77,6 +84,17 @@ public func makeRouter(store: any DebriefStore,
             review, mine: review.ratings.current.last { $0.rater == user.name }, csrf: context.session?.csrf,
             canRate: Access.canRate(job: report.model.id, user))
         return html(renderer.html(report, account: context.account, review: section))
+    }
+    router.get("/reports/:id/feedback") { request, context -> Response in
+        let user = try context.requireUser()
+        let asked = request.uri.queryParameters.get("lang")
+        guard let id = context.parameters.get("id", as: ReportID.self), let summary = try await store.reportSummary(id),
+              Access.canSeeFeedback(job: summary.modelID, candidate: summary.candidate, user),
+              let report = try await store.report(id) else {
+            return html(notFound(pageLanguage(request), account: context.account), status: .notFound)
+        }
+        let renderer = FeedbackRenderer(language: FeedbackRenderer.language(for: report, asked: asked))
+        return html(renderer.html(report, model: models().first { $0.id == report.model.id }, account: context.account))
     }
     router.get("/reports/:id/recording") { request, context -> Response in
         let user = try context.requireUser()

@@ -256,3 +256,53 @@ import Testing
         #expect(text.contains("总分"))
     }
 }
+
+/// The candidate's development feedback, from real analyses of the bundled samples: their own words, what to work
+/// on, in their language, and nothing that ranks or decides (no score, level, percentile, recommendation).
+@Suite struct FeedbackTests {
+    let catalog = ModelCatalog(directory: Fixtures.models)
+
+    @Test(arguments: [("interview-en.mp4", UILanguage.en), ("interview-zh.mkv", UILanguage.zh)])
+    func feedbackQuotesTheCandidateAndHoldsNoVerdict(_ file: String, _ expected: UILanguage) throws {
+        let analyzer = Analyzer(catalog: catalog)
+        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media(file)))
+        let language = FeedbackRenderer.language(for: report, asked: nil)
+        #expect(language == expected)
+        let model = try catalog.model(report.model.id)
+        let page = FeedbackRenderer(language: language).body(report, model: model)
+        // Strengths quote the candidate's own words (the strongest competency's best-weighted quote).
+        let strongest = try #require(report.competencies.filter { ($0.score ?? 0) >= 60 && !$0.evidence.isEmpty }
+            .max { $0.score! < $1.score! })
+        let quote = try #require(strongest.evidence.max { ($0.weight ?? 0) < ($1.weight ?? 0) })
+        #expect(page.contains(HTML.escape(quote.quote)))
+        #expect(page.contains(language == .zh ? "可以加强的方面" : "What to work on"))
+        // No verdict and no numbers that rank: the overall score, level, next step and percentile are absent.
+        for forbidden in [fixed(report.overall.score), report.overall.level, report.overall.levelZh,
+                          report.overall.recommendation, "percentile", "百分位", "match", "匹配度"] {
+            #expect(!page.contains(forbidden), "\(file): \(forbidden)")
+        }
+        for competency in report.competencies {
+            #expect(!page.contains(">\(fixed(competency.score))<") && !page.contains(" \(fixed(competency.score)) "))
+        }
+        // Asked for in the other language, it follows the request.
+        let other: UILanguage = expected == .zh ? .en : .zh
+        #expect(FeedbackRenderer.language(for: report, asked: other.rawValue) == other)
+    }
+
+    @Test func theAdviceFollowsWhatTheAnswersLeftOut() throws {
+        let analyzer = Analyzer(catalog: catalog)
+        var report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        let page = FeedbackRenderer(language: .en).body(report, model: try catalog.model(report.model.id))
+        #expect(!page.contains("close each example with its outcome") && !page.contains("Close each example"))
+        // The same interview told without results, and with hostile text in a quote.
+        for index in report.answers.indices {
+            report.answers[index].star?.result = StarElement(present: false, evidence: [])
+        }
+        report.competencies[0].evidence[0].quote = "<script>alert(1)</script>"
+        report.competencies[0].evidence[0].weight = 99
+        report.competencies[0].score = 99
+        let told = FeedbackRenderer(language: .en).body(report, model: try catalog.model(report.model.id))
+        #expect(told.contains("Close each example with its outcome (missing in"))
+        #expect(!told.contains("<script>alert") && told.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    }
+}

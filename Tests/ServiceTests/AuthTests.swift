@@ -173,6 +173,33 @@ import Web
         }
     }
 
+    /// Development feedback: the candidate reads their own (and only that), the people of the job read it to
+    /// check it, everybody else is told it does not exist.
+    @Test func feedbackIsTheCandidatesOwn() async throws {
+        let (store, headers) = try await seeded()
+        let app = Application(router: makeRouter(store: store, models: { Self.models }))
+        try await app.test(.router) { client in
+            let expected: [String: (HTTPResponse.Status, HTTPResponse.Status)] = [
+                "admin": (.ok, .ok), "hr": (.ok, .ok), "manager": (.ok, .notFound),
+                "candidate": (.ok, .notFound), "anonymous": (.seeOther, .seeOther)]
+            for (role, (own, other)) in expected {
+                let ann = try await client.execute(uri: "/reports/1/feedback", method: .get, headers: headers[role]!)
+                let zed = try await client.execute(uri: "/reports/2/feedback", method: .get, headers: headers[role]!)
+                #expect(ann.status == own, "\(role) Ann's feedback")
+                #expect(zed.status == other, "\(role) Zed's feedback")
+                #expect(String(buffer: ann.body).contains("Your interview feedback") == (own == .ok), "\(role)")
+            }
+            // The candidate's front page lists their own feedback, and their report stays closed to them.
+            let front = String(buffer: try await client.execute(uri: "/", method: .get, headers: headers["candidate"]!).body)
+            #expect(front.contains("/reports/1/feedback") && !front.contains("/reports/2/"))
+            #expect(try await client.execute(uri: "/reports/1", method: .get, headers: headers["candidate"]!).status
+                == .notFound)
+            let chinese = String(buffer: try await client.execute(uri: "/reports/1/feedback?lang=zh", method: .get,
+                                                                  headers: headers["candidate"]!).body)
+            #expect(chinese.contains("您的面试反馈"))
+        }
+    }
+
     /// The recording is as private as its report: streamed to who may see the job, missing for everybody else.
     @Test func recordingsFollowTheReportsAccess() async throws {
         let (store, headers) = try await seeded()
