@@ -22,6 +22,8 @@ public struct ServeConfiguration: Sendable {
     public var scratch: String?
     /// What becomes of a finished recording and its sidecars.
     public var finished = FinishedFiles.keep
+    /// The largest upload the web app takes into the inbox.
+    public var maxUploadBytes = 4 << 30
     /// The jobs (competency models) the web app lists; asked on each request.
     public var models: @Sendable () -> [CompetencyModel] = { [] }
 
@@ -59,7 +61,10 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
     }
     return Application(
         router: makeRouter(store: store, models: configuration.models,
-                           recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) }),
+                           recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) },
+                           uploads: UploadSettings(inbox: configuration.inbox, maxBytes: configuration.maxUploadBytes,
+                                                   recordingExtensions: recordingExtensions,
+                                                   metadataExtensions: Set(metadataExtensions))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
         services: services,
         onServerRunning: { channel in

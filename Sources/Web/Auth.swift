@@ -33,6 +33,9 @@ public enum Access {
         return canSee(job: model, user)
     }
 
+    /// Uploading a recording into a job's inbox: whoever may see the job.
+    public static func canUpload(job model: String, _ user: User) -> Bool { canSee(job: model, user) }
+
     /// Rating a job's interviews: whoever may see the job (admin, HR, its hiring managers).
     public static func canRate(job model: String, _ user: User) -> Bool { canSee(job: model, user) }
 
@@ -130,9 +133,15 @@ public struct AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The form's `csrf` field or the `X-CSRF-Token` header. The body is read (up to 1 MiB) and kept for the route.
+    /// The form's `csrf` field, the `X-CSRF-Token` header, or for a multipart upload the `csrf` query parameter. A
+    /// url-encoded body is read (up to 1 MiB) and kept for the route.
     static func csrfToken(_ request: inout Request) async throws -> String? {
         if let header = request.headers.first(where: { $0.name.canonicalName == "x-csrf-token" }) { return header.value }
+        // A file upload form cannot set a header and its body is streamed to disk, not read here: its token
+        // travels in the form's action (`?csrf=`).
+        if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+            return request.uri.queryParameters.get("csrf")
+        }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
         struct Field: Decodable { var csrf: String? }
         let body = try await request.collectBody(upTo: 1 << 20)

@@ -201,6 +201,34 @@ struct JobsPages {
         return html + "</table></section>"
     }
 
+    /// Upload a recording (with its transcript and metadata, or just the candidate's name) into the job's inbox.
+    func uploadForm(job: String, csrf: String, uploads: UploadSettings, uploaded: String?) -> String {
+        let e = HTML.escape
+        var query = URLComponents()
+        query.queryItems = [URLQueryItem(name: "csrf", value: csrf)]
+            + (language == .zh ? [URLQueryItem(name: "lang", value: "zh")] : [])
+        let accept = uploads.recordingExtensions.sorted().map { "." + $0 }.joined(separator: ",")
+        var html = "<section id=\"upload\"><h2>\(t("Upload an interview", "上传面试录像"))</h2>"
+        if let uploaded {
+            html += "<p class=\"pill\">\(t("Received", "已收到")) \(e(uploaded)). "
+                + t("It is listed here once analysed.", "分析完成后将显示在此处。") + "</p>"
+        }
+        let action = "/jobs/\(e(job))/upload?\(e(query.percentEncodedQuery ?? ""))"
+        html += "<form method=\"post\" enctype=\"multipart/form-data\" action=\"\(action)\"><table>"
+        html += "<tr><td>\(t("Recording", "录像"))</td><td><input type=\"file\" name=\"recording\" required "
+        html += "accept=\"\(e(accept))\"></td></tr>"
+        html += "<tr><td>\(t("Candidate", "候选人"))</td><td><input name=\"candidate\" maxlength=\"200\"> "
+        html += "<select name=\"language\"><option value=\"en\">English</option>"
+        html += "<option value=\"zh\">中文</option></select></td></tr>"
+        html += "<tr><td>\(t("Transcript (optional)", "文字稿（可选）"))</td>"
+        html += "<td><input type=\"file\" name=\"transcript\" accept=\".vtt,.srt\"></td></tr>"
+        html += "<tr><td>\(t("Metadata (optional)", "元数据（可选）"))</td>"
+        html += "<td><input type=\"file\" name=\"metadata\" accept=\".json,.yaml,.yml\"></td></tr></table>"
+        html += "<button>\(t("Upload", "上传"))</button> <span class=\"muted\">"
+        html += t("Up to", "最大") + " \(uploads.maxBytes >> 20) MiB</span></form></section>"
+        return html
+    }
+
     static func csv(_ rows: [CandidateRow]) -> String {
         var table = [["rank", "report", "candidate", "file", "score", "hr", "blended", "match %", "percentile", "level",
                       "flags", "warnings", "analysed at"]]

@@ -9,7 +9,7 @@ import Store
 /// - `GET|POST /api/v1/reports/{id}/ratings` — the review (blend, flags, ratings) as JSON; a rating as JSON
 /// - `GET /jobs/{model}/agreement`, `GET /api/v1/jobs/{model}/agreement` — correlation and rater tendencies
 func addReviewRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
-                     models: @escaping @Sendable () -> [CompetencyModel]) {
+                     models: @escaping @Sendable () -> [CompetencyModel], metrics: WebMetrics) {
     @Sendable func blend(_ model: String) -> ScoreBlend { models().first { $0.id == model }?.blend ?? .standard }
 
     /// The report if this user may rate it.
@@ -22,7 +22,9 @@ func addReviewRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
 
     @Sendable func save(_ input: RatingInput, _ id: ReportID, _ report: Report, _ user: User) async throws -> Rating {
         let rating = try input.rating(report: id, rater: user.name, competencyIDs: Set(report.competencies.map(\.id)))
-        return try await store.addRating(rating, now: Date())
+        let saved = try await store.addRating(rating, now: Date())
+        metrics.event("ratings_created", help: "Ratings saved by people", labels: [("job", report.model.id)])
+        return saved
     }
 
     router.post("/reports/:id/ratings") { request, context -> Response in

@@ -20,6 +20,8 @@ import Store
 /// - `GET /api/v1/me` — who the token or session belongs to, and their role and jobs
 /// - `GET /reports/{id}/recording` — the recording, with Range support, for the page's player
 /// - ratings and AI–human agreement: see `addReviewRoutes`
+/// - uploads into a job's inbox: see `addUploadRoutes`
+/// - `GET /metrics` — Prometheus text format (admin, HR): requests, latencies, ratings, the queue
 /// - `GET /health` — `ok` when the store answers
 ///
 /// `models` lists the jobs; it is asked on each request, so a model file added to the models folder shows at once.
@@ -30,8 +32,10 @@ public func makeRouter(store: any DebriefStore,
                        models: @escaping @Sendable () -> [CompetencyModel] = { [] },
                        recording: @escaping @Sendable (String) -> String? = {
                            FileManager.default.fileExists(atPath: $0) ? $0 : nil
-                       }) -> Router<DebriefContext> {
+                       }, metrics: WebMetrics = WebMetrics(),
+                       uploads: UploadSettings? = nil) -> Router<DebriefContext> {
     let router = Router(context: DebriefContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: AuthMiddleware(store: store))
     router.get("/health") { _, _ -> Response in
         do {
@@ -42,6 +46,13 @@ public func makeRouter(store: any DebriefStore,
         }
     }
     addSignInRoutes(router, store: store)
+    router.get("/metrics") { _, context -> Response in
+        guard Access.canSeeQueue(try context.requireUser()) else {
+            return text("the metrics are for admin and HR accounts\n", status: .forbidden)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: try await metrics.exposition(store: store))))
+    }
     router.get("/") { request, context -> Response in
         let language = pageLanguage(request)
         let user = try context.requireUser()
@@ -152,9 +163,14 @@ public func makeRouter(store: any DebriefStore,
             return html(notFound(language, what: language == .zh ? "未找到该岗位" : "Job not found",
                                  account: context.account), status: .notFound)
         }
-        return html(HTML.page(title: job.title,
-                              body: JobsPages(language: language).candidates(job, rows: rows, query: query, total: total),
-                              language: language, account: context.account))
+        let user = try context.requireUser()
+        let pages = JobsPages(language: language)
+        var body = pages.candidates(job, rows: rows, query: query, total: total)
+        if let uploads, let csrf = context.session?.csrf, Access.canUpload(job: job.id, user) {
+            body += pages.uploadForm(job: job.id, csrf: csrf, uploads: uploads,
+                                     uploaded: request.uri.queryParameters.get("uploaded"))
+        }
+        return html(HTML.page(title: job.title, body: body, language: language, account: context.account))
     }
     router.get("/jobs/:model/candidates.csv") { request, context -> Response in
         guard let (job, rows, _, _) = try await candidates(request, context) else {
@@ -196,7 +212,8 @@ public func makeRouter(store: any DebriefStore,
         }
         return json(data)
     }
-    addReviewRoutes(router, store: store, models: models)
+    addReviewRoutes(router, store: store, models: models, metrics: metrics)
+    addUploadRoutes(router, uploads: uploads, models: models, metrics: metrics)
     return router
 }
 

@@ -166,6 +166,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Move finished recordings (with their sidecars) to INBOX/processed or INBOX/failed: move, keep.")
     var finished: FinishedFiles = .keep
 
+    @Option(help: "Largest upload through the web app, in MiB.")
+    var maxUploadMb = 4096
+
     @OptionGroup var storage: StoreOptions
     @OptionGroup var work: WorkerOptions
     @OptionGroup var models: ModelOptions
@@ -173,6 +176,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0…65535") }
+        guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
         guard stableSeconds >= 0 else { throw ValidationError("--stable-seconds must not be negative") }
     }
 
@@ -192,6 +196,7 @@ struct Serve: AsyncParsableCommand {
         configuration.policy = work.policy
         configuration.scratch = storage.scratch
         configuration.finished = finished
+        configuration.maxUploadBytes = maxUploadMb << 20
         let catalog = models.catalog
         configuration.models = { catalog.loadable() }
         let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)
