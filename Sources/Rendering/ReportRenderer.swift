@@ -89,8 +89,21 @@ public struct ReportRenderer: Sendable {
     /// The report as a standalone HTML page.
     /// `review`: markup the web app places after the competencies (the HR ratings, the blend and the form).
     public func html(_ report: Report, account: HTML.Account? = nil, review: String = "") -> String {
-        HTML.page(title: "Debrief · \(report.candidate ?? report.recording.file)", body: body(report, review: review),
-                  language: language, account: account)
+        page(report, body: body(report, review: review), account: account)
+    }
+
+    /// A body made by `body(_:review:)` framed as the report's page.
+    public func page(_ report: Report, body: String, account: HTML.Account?) -> String {
+        HTML.page(title: "Debrief · \(report.candidate ?? report.recording.file)", body: body, language: language,
+                  account: account)
+    }
+
+    /// The body split where `review` would go, for a cache that keeps the report's part and adds a fresh review.
+    public func bodyParts(_ report: Report) -> (String, String) {
+        let marker = "\u{0}review\u{0}"
+        let whole = body(report, review: marker)
+        guard let range = whole.range(of: marker) else { return (whole, "") }
+        return (String(whole[..<range.lowerBound]), String(whole[range.upperBound...]))
     }
 
     /// The report's HTML body (without the page frame), for embedding.

@@ -20,6 +20,7 @@ public actor MemoryStore: DebriefStore {
     private var credentials: [String: Credential] = [:]
     private var nextUser: Int64 = 1
     private var storedRatings: [Rating] = []
+    private var deliveries: [WebhookDelivery] = []
 
     public init() {}
 
@@ -188,6 +189,8 @@ public actor MemoryStore: DebriefStore {
         for id in jobIDs { jobsByID[id] = nil }
         erasure.ratings = storedRatings.filter { ids.contains($0.reportID) }.count
         storedRatings.removeAll { ids.contains($0.reportID) }
+        erasure.webhooks = deliveries.filter { $0.reportID.map(ids.contains) ?? false }.count
+        deliveries.removeAll { $0.reportID.map(ids.contains) ?? false }
         for user in accounts.values where user.role == .candidate && user.candidate == candidate {
             _ = removeUser(named: user.name)
             erasure.accounts += 1
@@ -216,6 +219,43 @@ public actor MemoryStore: DebriefStore {
         storedRatings.filter { reports[$0.reportID]?.summary.modelID == modelID }
             .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
+
+    // MARK: - Webhooks
+
+    public func enqueueWebhook(event: String, payload: Data, reportID: ReportID?, urls: [String], now: Date) {
+        for url in urls {
+            deliveries.append(WebhookDelivery(id: Int64(deliveries.count + 1), url: url, event: event, payload: payload,
+                                              reportID: reportID, attempts: 0, status: .pending, nextAttemptAt: now,
+                                              lastError: nil, createdAt: now, deliveredAt: nil))
+        }
+    }
+
+    public func claimWebhook(leaseSeconds: Double, now: Date) -> WebhookDelivery? {
+        guard let index = deliveries.indices.first(where: {
+            deliveries[$0].status == .pending && deliveries[$0].nextAttemptAt <= now
+        }) else { return nil }
+        deliveries[index].attempts += 1
+        deliveries[index].nextAttemptAt = now.addingTimeInterval(leaseSeconds)
+        return deliveries[index]
+    }
+
+    public func finishWebhook(_ delivery: WebhookDelivery, _ outcome: WebhookOutcome, now: Date) {
+        guard let index = deliveries.firstIndex(where: { $0.id == delivery.id }),
+              deliveries[index].attempts == delivery.attempts, deliveries[index].status == .pending else { return }
+        switch outcome {
+        case .delivered:
+            deliveries[index].status = .delivered
+            deliveries[index].deliveredAt = now
+        case .retry(let at, let error):
+            deliveries[index].nextAttemptAt = at
+            deliveries[index].lastError = error
+        case .failed(let error):
+            deliveries[index].status = .failed
+            deliveries[index].lastError = error
+        }
+    }
+
+    public func webhookDeliveries(limit: Int) -> [WebhookDelivery] { Array(deliveries.reversed().prefix(limit)) }
 
     // MARK: - Accounts
 

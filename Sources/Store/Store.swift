@@ -174,9 +174,12 @@ public struct Erasure: Sendable, Equatable, Codable {
     public var accounts: Int
     /// HR ratings of the erased reports.
     public var ratings: Int
+    /// Webhook notifications about the erased reports (their payloads name the candidate).
+    public var webhooks: Int
 
     public init(reports: Int = 0, revisions: Int = 0, jobs: Int = 0, paths: [String] = [], accounts: Int = 0,
-                ratings: Int = 0) {
+                ratings: Int = 0, webhooks: Int = 0) {
+        self.webhooks = webhooks
         self.reports = reports
         self.revisions = revisions
         self.jobs = jobs
@@ -253,7 +256,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
 /// The job queue and the reports: what the service, the workers and the web app share. Every driver passes the same
 /// test suite (`Tests/StoreTests`).
-public protocol DebriefStore: AccountStore, RatingStore {
+public protocol DebriefStore: AccountStore, RatingStore, WebhookStore {
     /// Queues a job unless its bundle key is already known. Returns the new job, or nil for a duplicate.
     func enqueue(_ job: NewJob, now: Date) async throws -> Job?
     /// Atomically claims the oldest queued job that is due, under a new lease (no two workers ever get the same job).

@@ -106,6 +106,17 @@ public final class PostgresStore: DebriefStore {
             """,
             "CREATE INDEX rating_report ON rating (report_id)",
         ]),
+        (5, [
+            """
+            CREATE TABLE webhook_delivery (
+                id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL, event TEXT NOT NULL, payload BYTEA NOT NULL,
+                report_id BIGINT, attempts INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
+                next_attempt_at DOUBLE PRECISION NOT NULL, last_error TEXT, created_at DOUBLE PRECISION NOT NULL,
+                delivered_at DOUBLE PRECISION)
+            """,
+            "CREATE INDEX webhook_due ON webhook_delivery (status, next_attempt_at, id)",
+            "CREATE INDEX webhook_report ON webhook_delivery (report_id)",
+        ]),
     ]
 
     private static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
@@ -456,6 +467,9 @@ public final class PostgresStore: DebriefStore {
             erasure.ratings = try await Self.query(connection, """
                 DELETE FROM rating WHERE report_id = ANY(\(ids)) RETURNING id
                 """, logger: logger).count
+            erasure.webhooks = try await Self.query(connection, """
+                DELETE FROM webhook_delivery WHERE report_id = ANY(\(ids)) RETURNING id
+                """, logger: logger).count
             erasure.revisions = try await Self.query(connection, """
                 DELETE FROM report_revision WHERE report_id = ANY(\(ids)) RETURNING id
                 """, logger: logger).count
@@ -470,6 +484,56 @@ public final class PostgresStore: DebriefStore {
 }
 
 extension PostgresStore {
+    public func enqueueWebhook(event: String, payload: Data, reportID: ReportID?, urls: [String], now: Date) async throws {
+        guard !urls.isEmpty else { return }
+        _ = try await rows("queueing a webhook", """
+            INSERT INTO webhook_delivery (url, event, payload, report_id, status, next_attempt_at, created_at)
+            SELECT url, \(event), \(payload), \(reportID), 'pending', \(now.timeIntervalSince1970), \(now.timeIntervalSince1970)
+            FROM unnest(\(urls)::text[]) AS url RETURNING id
+            """)
+    }
+
+    public func claimWebhook(leaseSeconds: Double, now: Date) async throws -> WebhookDelivery? {
+        try await rows("claiming a webhook", """
+            UPDATE webhook_delivery SET attempts = attempts + 1,
+                   next_attempt_at = \(now.timeIntervalSince1970 + leaseSeconds)
+            WHERE id = (SELECT id FROM webhook_delivery WHERE status = 'pending'
+                        AND next_attempt_at <= \(now.timeIntervalSince1970)
+                        ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """).first.map(Self.delivery)
+    }
+
+    public func finishWebhook(_ delivery: WebhookDelivery, _ outcome: WebhookOutcome, now: Date) async throws {
+        let (status, next, error, delivered): (String, Double?, String?, Double?) = switch outcome {
+        case .delivered: ("delivered", nil, nil, now.timeIntervalSince1970)
+        case .retry(let at, let error): ("pending", at.timeIntervalSince1970, error, nil)
+        case .failed(let error): ("failed", nil, error, nil)
+        }
+        _ = try await rows("recording a webhook attempt", """
+            UPDATE webhook_delivery SET status = \(status), next_attempt_at = COALESCE(\(next), next_attempt_at),
+                   last_error = COALESCE(\(error), last_error), delivered_at = \(delivered)
+            WHERE id = \(delivery.id) AND attempts = \(delivery.attempts) AND status = 'pending' RETURNING id
+            """)
+    }
+
+    public func webhookDeliveries(limit: Int) async throws -> [WebhookDelivery] {
+        try await rows("listing webhooks", "SELECT * FROM webhook_delivery ORDER BY id DESC LIMIT \(limit)")
+            .map(Self.delivery)
+    }
+
+    private static func delivery(_ row: PostgresRandomAccessRow) throws -> WebhookDelivery {
+        WebhookDelivery(
+            id: try row["id"].decode(Int64.self), url: try row["url"].decode(String.self),
+            event: try row["event"].decode(String.self), payload: try row["payload"].decode(Data.self),
+            reportID: try row["report_id"].decode(Int64?.self), attempts: try row["attempts"].decode(Int.self),
+            status: WebhookDelivery.Status(rawValue: try row["status"].decode(String.self)) ?? .failed,
+            nextAttemptAt: Date(timeIntervalSince1970: try row["next_attempt_at"].decode(Double.self)),
+            lastError: try row["last_error"].decode(String?.self),
+            createdAt: Date(timeIntervalSince1970: try row["created_at"].decode(Double.self)),
+            deliveredAt: try row["delivered_at"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)))
+    }
+
     public func addRating(_ rating: NewRating, now: Date) async throws -> Rating {
         let competencies = String(decoding: try JSONEncoder().encode(rating.competencies), as: UTF8.self)
         let rows = try await rows("rating report \(rating.reportID)", """

@@ -138,6 +138,22 @@ public final class SQLiteStore: DebriefStore {
                 t.column("createdAt", .double).notNull()
             }
         }
+        migrator.registerMigration("v8: webhook outbox") { db in
+            try db.create(table: "webhookDelivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("url", .text).notNull()
+                t.column("event", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("reportID", .integer).indexed()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("status", .text).notNull()
+                t.column("nextAttemptAt", .double).notNull()
+                t.column("lastError", .text)
+                t.column("createdAt", .double).notNull()
+                t.column("deliveredAt", .double)
+            }
+            try db.create(index: "webhook_due", on: "webhookDelivery", columns: ["status", "nextAttemptAt", "id"])
+        }
         return migrator
     }
 
@@ -341,6 +357,8 @@ public final class SQLiteStore: DebriefStore {
             erasure.paths = try String.fetchAll(db, sql: "SELECT path FROM job WHERE reportID IN (\(list)) ORDER BY id")
             try db.execute(sql: "DELETE FROM rating WHERE reportID IN (\(list))")
             erasure.ratings = db.changesCount
+            try db.execute(sql: "DELETE FROM webhookDelivery WHERE reportID IN (\(list))")
+            erasure.webhooks = db.changesCount
             try db.execute(sql: "DELETE FROM reportRevision WHERE reportID IN (\(list))")
             try db.execute(sql: "DELETE FROM report WHERE id IN (\(list))")
             try db.execute(sql: "DELETE FROM job WHERE reportID IN (\(list))")
@@ -379,7 +397,7 @@ public final class SQLiteStore: DebriefStore {
 
     public func ratings(report: ReportID) async throws -> [Rating] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rating WHERE reportID = ? ORDER BY createdAt, id",
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM rating WHERE reportID = ? ORDER BY createdAt, id"),
                              arguments: [report]).map(Self.rating)
         }
     }
@@ -398,6 +416,62 @@ public final class SQLiteStore: DebriefStore {
         return Rating(id: row["id"], reportID: row["reportID"], rater: row["rater"], overall: row["overall"],
                       competencies: try JSONDecoder().decode([String: Double].self, from: Data(text.utf8)),
                       comment: row["comment"], createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+    }
+
+    // MARK: - Webhooks
+
+    public func enqueueWebhook(event: String, payload: Data, reportID: ReportID?, urls: [String], now: Date) async throws {
+        guard !urls.isEmpty else { return }
+        try await write { db in
+            for url in urls {
+                try db.execute(sql: """
+                    INSERT INTO webhookDelivery (url, event, payload, reportID, status, nextAttemptAt, createdAt)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                    """, arguments: [url, event, payload, reportID, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            }
+        }
+    }
+
+    public func claimWebhook(leaseSeconds: Double, now: Date) async throws -> WebhookDelivery? {
+        try await write { db in
+            try Row.fetchOne(db, sql: """
+                UPDATE webhookDelivery SET attempts = attempts + 1, nextAttemptAt = ?
+                WHERE id = (SELECT id FROM webhookDelivery WHERE status = 'pending' AND nextAttemptAt <= ?
+                            ORDER BY nextAttemptAt, id LIMIT 1)
+                RETURNING *
+                """, arguments: [now.timeIntervalSince1970 + leaseSeconds, now.timeIntervalSince1970]).map(Self.delivery)
+        }
+    }
+
+    public func finishWebhook(_ delivery: WebhookDelivery, _ outcome: WebhookOutcome, now: Date) async throws {
+        let (status, next, error, delivered): (String, Double?, String?, Double?) = switch outcome {
+        case .delivered: ("delivered", nil, nil, now.timeIntervalSince1970)
+        case .retry(let at, let error): ("pending", at.timeIntervalSince1970, error, nil)
+        case .failed(let error): ("failed", nil, error, nil)
+        }
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE webhookDelivery SET status = ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
+                       lastError = COALESCE(?, lastError), deliveredAt = ?
+                WHERE id = ? AND attempts = ? AND status = 'pending'
+                """, arguments: [status, next, error, delivered, delivery.id, delivery.attempts])
+        }
+    }
+
+    public func webhookDeliveries(limit: Int) async throws -> [WebhookDelivery] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhookDelivery ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map(Self.delivery)
+        }
+    }
+
+    private static func delivery(_ row: Row) -> WebhookDelivery {
+        WebhookDelivery(id: row["id"], url: row["url"], event: row["event"], payload: row["payload"],
+                        reportID: row["reportID"], attempts: row["attempts"],
+                        status: WebhookDelivery.Status(rawValue: row["status"]) ?? .failed,
+                        nextAttemptAt: Date(timeIntervalSince1970: row["nextAttemptAt"]), lastError: row["lastError"],
+                        createdAt: Date(timeIntervalSince1970: row["createdAt"]),
+                        deliveredAt: (row["deliveredAt"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     // MARK: - Accounts
@@ -441,7 +515,7 @@ public final class SQLiteStore: DebriefStore {
 
     public func credential(digest: String, now: Date) async throws -> (Credential, User)? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM credential WHERE digest = ?", arguments: [digest]),
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM credential WHERE digest = ?"), arguments: [digest]),
                   let kind = Credential.Kind(rawValue: row["kind"]) else { return nil }
             let credential = Credential(digest: row["digest"], kind: kind, userID: row["userID"], csrf: row["csrf"],
                                         expiresAt: (row["expiresAt"] as Double?).map(Date.init(timeIntervalSince1970:)))
@@ -462,7 +536,7 @@ public final class SQLiteStore: DebriefStore {
 
     private static func user(_ db: Database, where condition: String, _ value: any DatabaseValueConvertible) throws
         -> User? {
-        try Row.fetchOne(db, sql: "SELECT * FROM account WHERE \(condition)", arguments: [value]).map(user)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM account WHERE \(condition)"), arguments: [value]).map(user)
     }
 
     private static func user(_ row: Row) throws -> User {
@@ -485,7 +559,7 @@ public final class SQLiteStore: DebriefStore {
 
     public func job(_ id: JobID) async throws -> Job? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [id]).map(Self.job)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [id]).map(Self.job)
         }
     }
 
@@ -510,10 +584,10 @@ public final class SQLiteStore: DebriefStore {
 
     public func reportSummary(_ id: ReportID) async throws -> ReportSummary? {
         try await read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT id, jobID, file, sha256, candidate, modelID, modelVersion, overall, warnings, createdAt
                 FROM report WHERE id = ?
-                """, arguments: [id]).map(Self.summary)
+                """), arguments: [id]).map(Self.summary)
         }
     }
 
@@ -551,7 +625,7 @@ public final class SQLiteStore: DebriefStore {
 
     public func reportJSON(_ id: ReportID) async throws -> Data? {
         try await read { db in
-            try Data.fetchOne(db, sql: "SELECT json FROM report WHERE id = ?", arguments: [id])
+            try Data.fetchOne(try db.cachedStatement(sql: "SELECT json FROM report WHERE id = ?"), arguments: [id])
         }
     }
 

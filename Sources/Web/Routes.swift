@@ -35,6 +35,7 @@ public func makeRouter(store: any DebriefStore,
                        }, metrics: WebMetrics = WebMetrics(),
                        uploads: UploadSettings? = nil) -> Router<DebriefContext> {
     let router = Router(context: DebriefContext.self)
+    let reports = ReportCache()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: AuthMiddleware(store: store))
     router.get("/health") { _, _ -> Response in
@@ -80,21 +81,24 @@ public func makeRouter(store: any DebriefStore,
         let language = pageLanguage(request)
         let user = try context.requireUser()
         guard let id = context.parameters.get("id", as: ReportID.self),
-              let (_, path) = try await recordingPath(id, user), let report = try await store.report(id) else {
+              let (_, path) = try await recordingPath(id, user), let json = try await store.reportJSON(id) else {
             return html(notFound(language, account: context.account), status: .notFound)
         }
+        let report = try reports.report(id, json: json)
+        let model = models().first { $0.id == report.model.id }
         var ideal: [String: Double] = [:]
-        if let model = models().first(where: { $0.id == report.model.id }) {
-            for dimension in model.dimensions { if let target = dimension.target { ideal[dimension.id] = target } }
-        }
-        let renderer = ReportRenderer(language: language, media: path == nil ? nil : "/reports/\(id)/recording",
-                                      ideal: ideal)
+        for dimension in model?.dimensions ?? [] { if let target = dimension.target { ideal[dimension.id] = target } }
+        let media = path == nil ? nil : "/reports/\(id)/recording"
+        let renderer = ReportRenderer(language: language, media: media, ideal: ideal)
+        let variant = "\(language.rawValue)|\(media ?? "")|" + ideal.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: ",")
+        let (before, after) = reports.body(id, json: json, variant: variant) { renderer.bodyParts(report) }
         let review = Review(report: report, id: id, ratings: try await store.ratings(report: id),
-                            blend: models().first { $0.id == report.model.id }?.blend ?? .standard)
+                            blend: model?.blend ?? .standard)
         let section = ReviewPages(language: language).section(
             review, mine: review.ratings.current.last { $0.rater == user.name }, csrf: context.session?.csrf,
             canRate: Access.canRate(job: report.model.id, user))
-        return html(renderer.html(report, account: context.account, review: section))
+        return html(renderer.page(report, body: before + section + after, account: context.account))
     }
     router.get("/reports/:id/feedback") { request, context -> Response in
         let user = try context.requireUser()

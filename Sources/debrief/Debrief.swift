@@ -197,8 +197,8 @@ struct Serve: AsyncParsableCommand {
         configuration.scratch = storage.scratch
         configuration.finished = finished
         configuration.maxUploadBytes = maxUploadMb << 20
-        let catalog = models.catalog
-        configuration.models = { catalog.loadable() }
+        let cache = ModelCache(catalog: models.catalog)
+        configuration.models = { cache.loadable() }
         let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)
         let app = makeDebriefApplication(configuration: configuration, store: store, analyzer: analyzer, logger: logger)
         try await app.runService()
