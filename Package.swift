@@ -83,6 +83,7 @@ let package = Package(
         // Edges.
         .target(name: "Service", dependencies: [
             "Pipeline", "Store", "DebriefModel", "Web",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -126,6 +127,7 @@ let package = Package(
         ]),
         .testTarget(name: "ServiceTests", dependencies: [
             "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

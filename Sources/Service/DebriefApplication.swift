@@ -22,6 +22,8 @@ public struct ServeConfiguration: Sendable {
     public var scratch: String?
     /// What becomes of a finished recording and its sidecars.
     public var finished = FinishedFiles.keep
+    /// Webhook receivers and their secret; nil: none.
+    public var webhooks: WebhookSettings?
     /// The largest upload the web app takes into the inbox.
     public var maxUploadBytes = 4 << 30
     /// The jobs (competency models) the web app lists; asked on each request.
@@ -54,17 +56,23 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
     ]
     // No workers: this process only ingests and serves; `debrief worker` processes elsewhere do the analysis.
     if configuration.workers > 0 {
-        services.append(WorkerPool(store: store, analyzer: analyzer, count: configuration.workers,
-                                   options: configuration.analysis, policy: configuration.policy,
-                                   scratch: configuration.scratch,
-                                   finished: configuration.finished.inbox(configuration.inbox), logger: logger))
+        var pool = WorkerPool(store: store, analyzer: analyzer, count: configuration.workers,
+                              options: configuration.analysis, policy: configuration.policy,
+                              scratch: configuration.scratch,
+                              finished: configuration.finished.inbox(configuration.inbox), logger: logger)
+        pool.webhooks = configuration.webhooks?.urls ?? []
+        services.append(pool)
+    }
+    if let webhooks = configuration.webhooks, !webhooks.urls.isEmpty {
+        services.append(WebhookSender(store: store, settings: webhooks, logger: logger))
     }
     return Application(
         router: makeRouter(store: store, models: configuration.models,
                            recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) },
                            uploads: UploadSettings(inbox: configuration.inbox, maxBytes: configuration.maxUploadBytes,
                                                    recordingExtensions: recordingExtensions,
-                                                   metadataExtensions: Set(metadataExtensions))),
+                                                   metadataExtensions: Set(metadataExtensions)),
+                           webhooks: configuration.webhooks?.urls ?? []),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
         services: services,
         onServerRunning: { channel in

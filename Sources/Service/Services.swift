@@ -85,6 +85,8 @@ public struct WorkerPool: Service {
     public let scratch: String?
     /// Moves finished recordings out of the inbox, when configured.
     public let finished: FinishedMover?
+    /// Webhook receivers told of each new report (`report.created`, through the store's outbox).
+    public var webhooks: [String] = []
 
     public init(store: any DebriefStore, analyzer: any JobAnalyzing, count: Int,
                 options: AnalysisOptions = AnalysisOptions(), policy: QueuePolicy = QueuePolicy(),
@@ -191,6 +193,11 @@ public struct WorkerPool: Service {
                 switch try await store.complete(lease, report: report, now: Date()) {
                 case .stored(let id):
                     logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
+                    // Queued right after the report (not in its transaction): a crash in between loses this one
+                    // notification, never the report.
+                    try await store.enqueueWebhook(event: WebhookEvents.reportCreated,
+                                                   payload: WebhookEvents.reportCreated(id: id, report: report, now: Date()),
+                                                   reportID: id, urls: webhooks, now: Date())
                 case .duplicate(let id):
                     logger.info("same recording, model and pipeline as an earlier report: not stored twice",
                                 metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])

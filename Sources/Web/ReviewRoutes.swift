@@ -9,7 +9,8 @@ import Store
 /// - `GET|POST /api/v1/reports/{id}/ratings` — the review (blend, flags, ratings) as JSON; a rating as JSON
 /// - `GET /jobs/{model}/agreement`, `GET /api/v1/jobs/{model}/agreement` — correlation and rater tendencies
 func addReviewRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
-                     models: @escaping @Sendable () -> [CompetencyModel], metrics: WebMetrics) {
+                     models: @escaping @Sendable () -> [CompetencyModel], metrics: WebMetrics,
+                     webhooks: [String]) {
     @Sendable func blend(_ model: String) -> ScoreBlend { models().first { $0.id == model }?.blend ?? .standard }
 
     /// The report if this user may rate it.
@@ -23,6 +24,9 @@ func addReviewRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
     @Sendable func save(_ input: RatingInput, _ id: ReportID, _ report: Report, _ user: User) async throws -> Rating {
         let rating = try input.rating(report: id, rater: user.name, competencyIDs: Set(report.competencies.map(\.id)))
         let saved = try await store.addRating(rating, now: Date())
+        try await store.enqueueWebhook(event: WebhookEvents.ratingCreated,
+                                       payload: WebhookEvents.ratingCreated(saved, job: report.model.id, now: Date()),
+                                       reportID: id, urls: webhooks, now: Date())
         metrics.event("ratings_created", help: "Ratings saved by people", labels: [("job", report.model.id)])
         return saved
     }

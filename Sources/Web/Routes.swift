@@ -33,7 +33,7 @@ public func makeRouter(store: any DebriefStore,
                        recording: @escaping @Sendable (String) -> String? = {
                            FileManager.default.fileExists(atPath: $0) ? $0 : nil
                        }, metrics: WebMetrics = WebMetrics(),
-                       uploads: UploadSettings? = nil) -> Router<DebriefContext> {
+                       uploads: UploadSettings? = nil, webhooks: [String] = []) -> Router<DebriefContext> {
     let router = Router(context: DebriefContext.self)
     let reports = ReportCache()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -216,7 +216,7 @@ public func makeRouter(store: any DebriefStore,
         }
         return json(data)
     }
-    addReviewRoutes(router, store: store, models: models, metrics: metrics)
+    addReviewRoutes(router, store: store, models: models, metrics: metrics, webhooks: webhooks)
     addUploadRoutes(router, uploads: uploads, models: models, metrics: metrics)
     return router
 }

@@ -173,6 +173,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var work: WorkerOptions
     @OptionGroup var models: ModelOptions
     @OptionGroup var asr: ASROptions
+    @OptionGroup var webhooks: WebhookOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0…65535") }
@@ -197,6 +198,7 @@ struct Serve: AsyncParsableCommand {
         configuration.scratch = storage.scratch
         configuration.finished = finished
         configuration.maxUploadBytes = maxUploadMb << 20
+        configuration.webhooks = try webhooks.settings()
         let cache = ModelCache(catalog: models.catalog)
         configuration.models = { cache.loadable() }
         let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)

@@ -72,6 +72,7 @@ struct Worker: AsyncParsableCommand {
     @OptionGroup var work: WorkerOptions
     @OptionGroup var models: ModelOptions
     @OptionGroup var asr: ASROptions
+    @OptionGroup var webhooks: WebhookOptions
 
     @Option(help: "Worker name prefix (default: the host name).")
     var name = ProcessInfo.processInfo.hostName
@@ -84,12 +85,18 @@ struct Worker: AsyncParsableCommand {
         let store = try await storage.open()
         let (recognition, recognizer) = try asr.start()
         defer { recognizer?.stop() }
-        let pool = WorkerPool(store: store,
+        let webhookSettings = try webhooks.settings()
+        var pool = WorkerPool(store: store,
                               analyzer: work.analyzer(models: models, recognition: recognition, scratch: storage.scratch),
                               count: work.workers, options: AnalysisOptions(asr: recognition), policy: work.policy,
                               name: name, scratch: storage.scratch, logger: logger)
+        pool.webhooks = webhookSettings?.urls ?? []
         logger.info("\(work.workers) workers on \(storage.url.hasPrefix("sqlite:") ? storage.url : "PostgreSQL")")
-        let group = ServiceGroup(configuration: .init(services: [.init(service: pool)],
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: pool)]
+        if let webhookSettings {
+            services.append(.init(service: WebhookSender(store: store, settings: webhookSettings, logger: logger)))
+        }
+        let group = ServiceGroup(configuration: .init(services: services,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

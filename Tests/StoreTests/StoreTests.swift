@@ -28,6 +28,38 @@ enum StoreContract {
         try await duplicatesAndErasure(try await make())
         try await concurrentClaims(try await make())
         try await accounts(try await make())
+        try await webhooks(try await make())
+    }
+
+    /// The webhook outbox: due deliveries claimed oldest first, each by one sender at a time, retried when due,
+    /// claimed again when a claim lapses, and a stale claim's outcome ignored.
+    static func webhooks(_ store: any DebriefStore) async throws {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let payload = Data(#"{"event":"report.created"}"#.utf8)
+        try await store.enqueueWebhook(event: "report.created", payload: payload, reportID: nil,
+                                       urls: ["http://a.example/h", "http://b.example/h"], now: now)
+        try await store.enqueueWebhook(event: "x", payload: payload, reportID: nil, urls: [], now: now)
+        let first = try #require(try await store.claimWebhook(leaseSeconds: 30, now: now))
+        #expect(first.url == "http://a.example/h" && first.attempts == 1 && first.payload == payload)
+        #expect(first.event == "report.created" && first.status == .pending)
+        let second = try #require(try await store.claimWebhook(leaseSeconds: 30, now: now))
+        #expect(second.url == "http://b.example/h")
+        #expect(try await store.claimWebhook(leaseSeconds: 30, now: now) == nil)
+        try await store.finishWebhook(first, .delivered, now: now.addingTimeInterval(1))
+        try await store.finishWebhook(second, .retry(at: now.addingTimeInterval(60), error: "HTTP 500"), now: now)
+        #expect(try await store.claimWebhook(leaseSeconds: 30, now: now.addingTimeInterval(59)) == nil)
+        let again = try #require(try await store.claimWebhook(leaseSeconds: 30, now: now.addingTimeInterval(60)))
+        #expect(again.id == second.id && again.attempts == 2 && again.lastError == "HTTP 500")
+        // Its sender dies: after the claim lapses the delivery is due again, and the old claim changes nothing.
+        let third = try #require(try await store.claimWebhook(leaseSeconds: 30, now: now.addingTimeInterval(91)))
+        #expect(third.id == second.id && third.attempts == 3)
+        try await store.finishWebhook(again, .delivered, now: now.addingTimeInterval(92))
+        try await store.finishWebhook(third, .failed(error: "gave up"), now: now.addingTimeInterval(92))
+        try await store.finishWebhook(first, .failed(error: "late"), now: now.addingTimeInterval(93))
+        let listed = try await store.webhookDeliveries(limit: 10)
+        #expect(listed.map(\.status) == [.failed, .delivered])
+        #expect(listed[0].lastError == "gave up" && listed[1].deliveredAt == now.addingTimeInterval(1))
+        #expect(try await store.claimWebhook(leaseSeconds: 30, now: now.addingTimeInterval(10_000)) == nil)
     }
 
     /// Users, sessions and tokens: saved by name, found by digest until they expire, gone with their user, and a
@@ -251,8 +283,11 @@ enum StoreContract {
                                                     comment: ""), now: now)
         }
 
+        try await store.enqueueWebhook(event: "report.created", payload: Data("{}".utf8), reportID: stored.reportID,
+                                       urls: ["http://a.example/h"], now: now)
         let erasure = try await store.erase(candidate: "Ann", now: now)
-        #expect(erasure.ratings == 2)
+        #expect(erasure.ratings == 2 && erasure.webhooks == 1)
+        #expect(try await store.webhookDeliveries(limit: 10).isEmpty)
         #expect(try await store.ratings(report: stored.reportID).isEmpty)
         #expect(try await store.ratings(modelID: "m").map(\.rater) == ["li"])
         #expect(erasure.reports == 1)
