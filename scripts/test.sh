@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then runs the whole suite: `swift test`, then the crash/concurrency/hostile-media
-# checks of the real binary (Tests/queue-chaos.py) and a headless-Chromium check of the report pages
-# (Tests/browser-check.py). Arguments go to `swift test` (then the chaos checks are skipped).
+# checks of the real binary (Tests/queue-chaos.py) and the live check of the running service (Tests/live-check.py:
+# the pages in headless Chromium, the API against its OpenAPI document, the webhooks). Arguments go to
+# `swift test` (then those checks of the binary are skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 # Real speech with Praat references for the prosody accuracy tests (../shared/data/prosody-dev).
 scripts/setup.sh alsa-utils codec2-examples asterisk-core-sounds-en-wav
-# Headless Chromium for the real-browser check of the report pages (Tests/browser-check.py).
+# Headless Chromium for the real-browser check of the pages, and the OpenAPI validators for the API check
+# (Tests/live-check.py).
 scripts/setup.sh chromium
+python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet "openapi-spec-validator==0.9.0"
 # OpenCV as the reference for the face detector (tests only; the product uses no Python). OpenCV 5 dropped cascades.
 python3 -c "import cv2" 2>/dev/null || python3 -m pip install --quiet "opencv-python-headless<5" \
   || echo "test: could not install opencv-python-headless; the OpenCV agreement test will say it is skipped"
@@ -26,5 +29,5 @@ fi
 swift test "$@"
 if [ $# -eq 0 ]; then
   python3 Tests/queue-chaos.py --binary .build/debug/debrief
-  python3 Tests/browser-check.py --binary .build/debug/debrief
+  python3 Tests/live-check.py --binary .build/debug/debrief
 fi

@@ -67,10 +67,12 @@ public enum HumanBlend {
                 }
             }
         }
+        // The kernel works in float32: the blend is reported to 0.01 point; unrated, it is the AI score itself.
         let scores = ai.indices.map { index in
-            BlendedScore(ai: ai[index], hr: hr[index], raters: columns[index].count,
-                         blended: ai[index] == nil ? hr[index] : Double(blended[index]),
-                         flagged: ai[index] != nil && flagged[index])
+            let mixed = hr[index] == nil ? ai[index] : ai[index] == nil ? hr[index]
+                : (Double(blended[index]) * 100).rounded() / 100
+            return BlendedScore(ai: ai[index], hr: hr[index], raters: columns[index].count, blended: mixed,
+                                flagged: ai[index] != nil && flagged[index])
         }
         return (Array(scores.dropLast()), scores.last!)
     }

@@ -91,14 +91,15 @@ public enum Secrets {
 }
 
 /// Signs requests in and refuses the rest. A bearer token (`Authorization: Bearer dbf_…`) or the session cookie
-/// names the user; only `/health` and `/login` are open. A page asked for without a user redirects to the sign-in
-/// page, an API call gets 401. A form sent with the session cookie must carry the session's CSRF token (field `csrf`
-/// or header `X-CSRF-Token`); bearer calls need none (a browser never adds that header by itself).
+/// names the user; only `/health`, `/login` and the API's OpenAPI document are open. A page asked for without a
+/// user redirects to the sign-in page, an API call gets 401. A form sent with the session cookie must carry the
+/// session's CSRF token (field `csrf` or header `X-CSRF-Token`); bearer calls need none (a browser never adds that
+/// header by itself).
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = DebriefContext
     let store: any AccountStore
     static let cookie = "debrief_session"
-    static let open: Set<String> = ["/health", "/login"]
+    static let open: Set<String> = ["/health", "/login", "/api/v1/openapi.json"]
 
     public func handle(_ request: Request, context: DebriefContext,
                        next: (Request, DebriefContext) async throws -> Response) async throws -> Response {

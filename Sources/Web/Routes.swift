@@ -17,6 +17,7 @@ import Store
 /// - `GET /api/v1/jobs`, `GET /api/v1/jobs/{model}/candidates` — the same as JSON
 /// - `GET /api/v1/reports` — JSON list: `id`, `file`, `candidate`, `model`, `overall`, `createdAt`
 /// - `GET /api/v1/reports/{id}` — the report JSON exactly as stored
+/// - `GET /api/v1/openapi.json` — the OpenAPI 3.1 document of this API (open, like `/health` and `/login`)
 /// - `GET /api/v1/me` — who the token or session belongs to, and their role and jobs
 /// - `GET /reports/{id}/recording` — the recording, with Range support, for the page's player
 /// - ratings and AI–human agreement: see `addReviewRoutes`
@@ -47,6 +48,7 @@ public func makeRouter(store: any DebriefStore,
         }
     }
     addSignInRoutes(router, store: store)
+    router.get("/api/v1/openapi.json") { _, _ -> Response in json(Data(openAPIDocument.utf8)) }
     router.get("/metrics") { _, context -> Response in
         guard Access.canSeeQueue(try context.requireUser()) else {
             return text("the metrics are for admin and HR accounts\n", status: .forbidden)

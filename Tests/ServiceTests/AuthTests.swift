@@ -105,6 +105,17 @@ import Web
                                                headers: [.authorization: "Bearer dbf_forged"])
             #expect(bad.status == .unauthorized)
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            // The API's document is open too, and documents every API route asked above.
+            let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            #expect(document.status == .ok)
+            let openAPI = try #require(try JSONSerialization.jsonObject(with: Data(buffer: document.body)) as? [String: Any])
+            #expect(openAPI["openapi"] as? String == "3.1.0")
+            let paths = Set((openAPI["paths"] as? [String: Any] ?? [:]).keys)
+            for endpoint in endpoints where endpoint.uri.hasPrefix("/api/") {
+                let template = endpoint.uri.replacingOccurrences(of: "/[0-9]+", with: "/{id}", options: .regularExpression)
+                    .replacingOccurrences(of: "/jobs/[a-z-]+/", with: "/jobs/{model}/", options: .regularExpression)
+                #expect(paths.contains(template), "\(template)")
+            }
             return checked
         }
         #expect(checked == sees.count * endpoints.count)

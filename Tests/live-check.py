@@ -1,21 +1,34 @@
 #!/usr/bin/env python3
-"""A real browser on the real service: headless Chromium (Debian's) signs in and reads the report pages.
+"""The real service, checked from outside: a real browser, and the API against its own OpenAPI document.
 
-Starts `debrief serve` on a fresh data directory with the bundled Media/ samples, makes an admin, waits for the
-reports, then drives Chromium over the DevTools protocol (`--remote-debugging-pipe`: no extra packages). For each
-report, in English and Chinese, it checks what only a browser can show:
+Starts `debrief serve` on a fresh data directory with the bundled Media/ samples and a webhook receiver on loopback,
+makes an admin, waits for the reports, then:
 
+Browser (Debian's headless Chromium over the DevTools protocol, `--remote-debugging-pipe`: no extra packages). For
+each report, in English and Chinese:
   - the page loads signed in (session cookie), without a script error;
-  - the server-drawn SVG charts are laid out at their drawn size (at least 100 x 30 CSS pixels) and the voice chart has a line;
+  - the server-drawn SVG charts are laid out at their drawn size (at least 100 x 30 CSS pixels) and the voice chart
+    has a line;
   - the player loads the recording through the server's Range support: its duration matches the report's;
   - an evidence time link seeks the player to that moment;
   - hostile text stays text: no element the page did not write (no <img onerror>, no extra <script>);
-  - the rating form works in the browser (session cookie + CSRF token) and the page shows the rating.
+  - the candidate feedback page loads, and the rating form works (session cookie + CSRF token).
+
+API (openapi-spec-validator and openapi-schema-validator from PyPI):
+  - /api/v1/openapi.json is a valid OpenAPI 3.1 document;
+  - every documented operation is called, and every JSON answer (successes and errors) matches the schema
+    documented for its path, method and status;
+  - the webhooks arrive signed (HMAC-SHA256 of timestamp and body) and match their documented schemas.
 
 Screenshots go to .build/browser-check/ (their paths are printed). Exit status 1 on any failed check.
 """
 import argparse
 import base64
+import fnmatch
+import hashlib
+import hmac
+import http.server
+import threading
 import json
 import os
 import shutil
@@ -222,6 +235,173 @@ def rate(tools, url, cookie):
     return submitted, result
 
 
+class WebhookReceiver:
+    """Records the webhooks it is sent (headers and body) and answers 204."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                received.append((dict(self.headers), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def deref(node, spec):
+    """The schema with every local $ref replaced by what it points at."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = spec
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            return deref(target, spec)
+        return {key: deref(value, spec) for key, value in node.items()}
+    if isinstance(node, list):
+        return [deref(value, spec) for value in node]
+    return node
+
+
+def api_phase(base, token, reports, receiver, secret):
+    """Every documented operation called; every JSON answer checked against the document."""
+    from openapi_schema_validator import OAS31Validator
+    from openapi_spec_validator import validate as validate_spec
+
+    def call(method, path, body=None, headers=None, auth=True):
+        request = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+        if auth:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    status, _, raw = call("GET", "/api/v1/openapi.json", auth=False)
+    spec = json.loads(raw)
+    try:
+        validate_spec(spec)
+        check(status == 200, "openapi.json is a valid OpenAPI 3.1 document, served without signing in")
+    except Exception as error:  # noqa: BLE001 - the validator's message is the point
+        check(False, f"openapi.json is a valid OpenAPI document: {error}")
+    exercised = set()
+
+    def expect(method, template, path, status_wanted, body=None, headers=None, auth=True):
+        status, answer_headers, raw = call(method, path, body, headers, auth)
+        exercised.add((template, method.lower()))
+        label = f"{method} {path} -> {status}"
+        if status != status_wanted:
+            check(False, f"{label} (wanted {status_wanted}): {raw[:200]!r}")
+            return None
+        documented = spec["paths"][template][method.lower()]["responses"].get(str(status))
+        if documented is None:
+            check(False, f"{label}: status {status} is not documented")
+            return None
+        content = documented.get("content", {})
+        kind = answer_headers.get("Content-Type", "").split(";")[0]
+        if kind == "application/json":
+            schema = content.get("application/json", {}).get("schema")
+            document = json.loads(raw)
+            errors = sorted(OAS31Validator(deref(schema, spec)).iter_errors(document), key=str) if schema else ["undocumented"]
+            check(not errors, f"{label} matches its schema" + (f": {errors[0]}" if errors else ""))
+            return document
+        documented_kind = any(fnmatch.fnmatch(kind, pattern) for pattern in content)
+        check(documented_kind or not content, f"{label}: {kind or 'no body'} as documented ({', '.join(content) or 'none'})")
+        return raw
+
+    json_type = {"Content-Type": "application/json"}
+    expect("GET", "/health", "/health", 200, auth=False)
+    expect("GET", "/metrics", "/metrics", 200)
+    expect("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", 200, auth=False)
+    expect("GET", "/api/v1/me", "/api/v1/me", 200)
+    expect("GET", "/api/v1/me", "/api/v1/me", 401, auth=False)
+    jobs = expect("GET", "/api/v1/jobs", "/api/v1/jobs", 200) or {"jobs": []}
+    for job in jobs["jobs"]:
+        if job["analysed"]:
+            expect("GET", "/api/v1/jobs/{model}/candidates", f"/api/v1/jobs/{job['id']}/candidates?sort=blended", 200)
+            expect("GET", "/api/v1/jobs/{model}/agreement", f"/api/v1/jobs/{job['id']}/agreement", 200)
+    expect("GET", "/api/v1/jobs/{model}/candidates", "/api/v1/jobs/no-such-job/candidates", 404)
+    expect("GET", "/api/v1/jobs/{model}/agreement", "/api/v1/jobs/no-such-job/agreement", 404)
+    expect("GET", "/api/v1/reports", "/api/v1/reports", 200)
+    for report in reports:
+        full = expect("GET", "/api/v1/reports/{id}", f"/api/v1/reports/{report['id']}", 200)
+        competencies = [c["id"] for c in (full or {}).get("competencies", [])]
+        rating = {"overall": 35, "competencies": {c: 90 for c in competencies[:2]}, "comment": "<b>API</b> rating"}
+        expect("POST", "/api/v1/reports/{id}/ratings", f"/api/v1/reports/{report['id']}/ratings", 201,
+               json.dumps(rating).encode(), json_type)
+        expect("GET", "/api/v1/reports/{id}/ratings", f"/api/v1/reports/{report['id']}/ratings", 200)
+        expect("GET", "/reports/{id}/recording", f"/reports/{report['id']}/recording", 206, headers={"Range": "bytes=0-1023"})
+    expect("GET", "/reports/{id}/recording", f"/reports/{reports[0]['id']}/recording", 200)
+    expect("GET", "/reports/{id}/recording", "/reports/999999/recording", 404)
+    expect("GET", "/api/v1/reports/{id}", "/api/v1/reports/999999", 404)
+    expect("GET", "/api/v1/reports/{id}/ratings", "/api/v1/reports/999999/ratings", 404)
+    expect("POST", "/api/v1/reports/{id}/ratings", f"/api/v1/reports/{reports[0]['id']}/ratings", 400,
+           json.dumps({"overall": 101}).encode(), json_type)
+    expect("POST", "/api/v1/reports/{id}/ratings", "/api/v1/reports/999999/ratings", 404,
+           json.dumps({"overall": 50}).encode(), json_type)
+    # Uploads: a real recording with its transcript, then a file that is not one.
+    boundary = "debrief-live-check"
+
+    def multipart(parts):
+        body = b""
+        for field, filename, content in parts:
+            body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\""
+                     + (f"; filename=\"{filename}\"" if filename else "") + "\r\n\r\n").encode() + content + b"\r\n"
+        return body + f"--{boundary}--\r\n".encode()
+
+    with open(os.path.join(ROOT, "Media", "phone-screen-en.m4a"), "rb") as file:
+        audio = file.read()
+    with open(os.path.join(ROOT, "Media", "phone-screen-en.vtt"), "rb") as file:
+        vtt = file.read()
+    upload_type = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    expect("POST", "/api/v1/jobs/{model}/uploads", "/api/v1/jobs/sales-manager/uploads", 201,
+           multipart([("candidate", None, "Lee Upload".encode()), ("recording", "uploaded call.m4a", audio),
+                      ("transcript", "call.vtt", vtt)]), upload_type)
+    expect("POST", "/api/v1/jobs/{model}/uploads", "/api/v1/jobs/sales-manager/uploads", 415,
+           multipart([("recording", "notes.docx", b"PK\x03\x04 not a recording")]), upload_type)
+    expect("POST", "/api/v1/jobs/{model}/uploads", "/api/v1/jobs/sales-manager/uploads", 400,
+           multipart([("transcript", "call.vtt", vtt)]), upload_type)
+    expect("POST", "/api/v1/jobs/{model}/uploads", "/api/v1/jobs/no-such-job/uploads", 404,
+           multipart([("recording", "a.m4a", audio)]), upload_type)
+    operations = {(path, method) for path, item in spec["paths"].items() for method in item
+                  if method in ("get", "post", "put", "delete", "patch")}
+    missing = sorted(operations - exercised)
+    check(not missing, f"every documented operation was called ({len(operations)}); not called: {missing}")
+
+    # The uploaded recording is analysed like any other: a fourth report, and its report.created webhook.
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        events = [json.loads(body) for _, body in receiver.received]
+        created = [e for e in events if e["event"] == "report.created"]
+        if len(created) >= 4 and any(e["event"] == "rating.created" for e in events):
+            break
+        time.sleep(0.5)
+    events = receiver.received
+    kinds = [json.loads(body)["event"] for _, body in events]
+    check(kinds.count("report.created") == 4, f"report.created for each of the 4 reports ({kinds.count('report.created')})")
+    check(kinds.count("rating.created") >= 1 + len(reports),
+          f"rating.created for each rating ({kinds.count('rating.created')})")
+    for headers, body in events:
+        event = json.loads(body)
+        headers = {key.lower(): value for key, value in headers.items()}
+        stamp, _, digest = headers.get("debrief-signature", "").partition(",sha256=")
+        timestamp = stamp.removeprefix("t=")
+        expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+        schema = spec["webhooks"][event["event"]]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        errors = list(OAS31Validator(deref(schema, spec)).iter_errors(event))
+        check(hmac.compare_digest(digest, expected) and headers.get("debrief-event") == event["event"] and not errors,
+              f"webhook {event['event']} #{headers.get('debrief-delivery')}: signature verified, schema "
+              + ("matches" if not errors else f"fails: {errors[0]}"))
+
+
 def sign_in(base, name, password):
     """The form a person uses: GET /login for the CSRF token, POST it back; returns the session cookie."""
     jar = CookieJar()
@@ -247,7 +427,7 @@ def main():
     for old in os.listdir(options.out):
         if old.endswith(".png"):
             os.remove(os.path.join(options.out, old))
-    work = tempfile.mkdtemp(prefix="debrief-browser-")
+    work = tempfile.mkdtemp(prefix="debrief-live-")
     inbox, data = os.path.join(work, "inbox"), os.path.join(work, "data")
     os.makedirs(inbox)
     samples = ["interview-en.mp4", "interview-zh.mkv", "interview-zh.yaml", "phone-screen-en.m4a",
@@ -262,9 +442,12 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(work, "serve.log"), "wb")
+    receiver = WebhookReceiver()
+    secret = "live-check-" + base64.b32encode(os.urandom(10)).decode().lower()
     service = subprocess.Popen([options.binary, "serve", "--inbox", inbox, "--data", data, "--port", str(port),
-                                "--asr", "never", "--stable-seconds", "0.3"], cwd=ROOT, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+                                "--asr", "never", "--stable-seconds", "0.3", "--webhook", receiver.url],
+                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                               env={**os.environ, "DEBRIEF_WEBHOOK_SECRET": secret})
     tools = None
     try:
         reports = []
@@ -330,6 +513,7 @@ def main():
               and "admin" in reviewed["text"] and reviewed["foreign"] == 0,
               f"{first['file']}: the rating form saves and the page shows it, comment as text "
               f"({reviewed['text'][:160]!r})")
+        api_phase(base, token, sorted(reports, key=lambda r: r["id"]), receiver, secret)
     finally:
         if tools:
             tools.close()
@@ -342,7 +526,7 @@ def main():
         if failures:
             print(open(os.path.join(work, "serve.log")).read()[-3000:])
         shutil.rmtree(work, ignore_errors=True)
-    print(f"browser check: {len(failures)} failed" if failures else "browser check: all passed", flush=True)
+    print(f"live check: {len(failures)} failed" if failures else "live check: all passed", flush=True)
     sys.exit(1 if failures else 0)
 
 
