@@ -168,7 +168,8 @@ PROBE = r"""
 """
 
 
-def visit(tools, url, cookie, screenshot):
+def open_page(tools, url, cookie):
+    """A new tab signed in with the session cookie, `url` loaded: (target, session)."""
     target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     tools.call("Network.enable", session=session)
@@ -179,6 +180,11 @@ def visit(tools, url, cookie, screenshot):
                {"width": 1100, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
     tools.call("Page.navigate", {"url": url}, session=session)
     tools.wait_event("Page.loadEventFired", session)
+    return target, session
+
+
+def visit(tools, url, cookie, screenshot):
+    target, session = open_page(tools, url, cookie)
     probe = tools.call("Runtime.evaluate", {"expression": PROBE, "awaitPromise": True, "returnByValue": True},
                        session=session, timeout=60)["result"]["value"]
     exceptions = [e for e in tools.events
@@ -218,13 +224,7 @@ REVIEWED = r"""
 
 def rate(tools, url, cookie):
     """Fills the report page's rating form (every select at step 2 = 30 points) and submits it like a person."""
-    target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = tools.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-    tools.call("Network.enable", session=session)
-    tools.call("Network.setCookie", {"name": cookie[0], "value": cookie[1], "url": url}, session=session)
-    tools.call("Page.enable", session=session)
-    tools.call("Page.navigate", {"url": url}, session=session)
-    tools.wait_event("Page.loadEventFired", session)
+    target, session = open_page(tools, url, cookie)
     submitted = tools.call("Runtime.evaluate", {"expression": RATE, "returnByValue": True},
                            session=session)["result"]["value"]
     if submitted:

@@ -46,6 +46,18 @@ public enum WebhookOutcome: Sendable, Equatable {
     case failed(error: String)
 }
 
+extension WebhookOutcome {
+    /// What a driver writes for it: the status, the next due time (nil: unchanged), the error (nil: unchanged) and
+    /// the delivery time, as seconds since 1970.
+    public func columns(now: Date) -> (status: String, nextAttemptAt: Double?, error: String?, deliveredAt: Double?) {
+        switch self {
+        case .delivered: ("delivered", nil, nil, now.timeIntervalSince1970)
+        case .retry(let at, let error): ("pending", at.timeIntervalSince1970, error, nil)
+        case .failed(let error): ("failed", nil, error, nil)
+        }
+    }
+}
+
 /// The webhook outbox: every driver passes the same contract (`Tests/StoreTests`).
 public protocol WebhookStore: Sendable {
     /// One pending delivery per receiver, due now.

@@ -505,11 +505,7 @@ extension PostgresStore {
     }
 
     public func finishWebhook(_ delivery: WebhookDelivery, _ outcome: WebhookOutcome, now: Date) async throws {
-        let (status, next, error, delivered): (String, Double?, String?, Double?) = switch outcome {
-        case .delivered: ("delivered", nil, nil, now.timeIntervalSince1970)
-        case .retry(let at, let error): ("pending", at.timeIntervalSince1970, error, nil)
-        case .failed(let error): ("failed", nil, error, nil)
-        }
+        let (status, next, error, delivered) = outcome.columns(now: now)
         _ = try await rows("recording a webhook attempt", """
             UPDATE webhook_delivery SET status = \(status), next_attempt_at = COALESCE(\(next), next_attempt_at),
                    last_error = COALESCE(\(error), last_error), delivered_at = \(delivered)

@@ -444,11 +444,7 @@ public final class SQLiteStore: DebriefStore {
     }
 
     public func finishWebhook(_ delivery: WebhookDelivery, _ outcome: WebhookOutcome, now: Date) async throws {
-        let (status, next, error, delivered): (String, Double?, String?, Double?) = switch outcome {
-        case .delivered: ("delivered", nil, nil, now.timeIntervalSince1970)
-        case .retry(let at, let error): ("pending", at.timeIntervalSince1970, error, nil)
-        case .failed(let error): ("failed", nil, error, nil)
-        }
+        let (status, next, error, delivered) = outcome.columns(now: now)
         try await write { db in
             try db.execute(sql: """
                 UPDATE webhookDelivery SET status = ?, nextAttemptAt = COALESCE(?, nextAttemptAt),

@@ -25,7 +25,8 @@ import Store
 /// - `GET /metrics` — Prometheus text format (admin, HR): requests, latencies, ratings, the queue
 /// - `GET /health` — `ok` when the store answers
 ///
-/// `models` lists the jobs; it is asked on each request, so a model file added to the models folder shows at once.
+/// `models` lists the jobs; it is asked on each request (`debrief serve` answers from a cache that looks at the files
+/// once a second), so a model file added to the models folder shows without a restart.
 ///
 /// `recording` finds where an analysed recording is now (at its inbox path, or moved to `processed/`); the report page
 /// plays it from `GET /reports/{id}/recording` (Range requests, so the player can seek).
@@ -71,6 +72,11 @@ public func makeRouter(store: any DebriefStore,
         return html(HTML.page(title: "Debrief", body: IndexPage(language: language).body(summaries, jobs: jobs),
                               language: language, account: context.account))
     }
+    /// A stored report, decoded once while its JSON stays the same.
+    @Sendable func report(_ id: ReportID) async throws -> Report? {
+        guard let json = try await store.reportJSON(id) else { return nil }
+        return try reports.report(id, json: json)
+    }
     /// The report's recording where it is now, if this user may see the report.
     @Sendable func recordingPath(_ id: ReportID, _ user: User) async throws -> (ReportSummary, String?)? {
         guard let summary = try await store.reportSummary(id), Access.canSee(job: summary.modelID, user) else {
@@ -107,7 +113,7 @@ public func makeRouter(store: any DebriefStore,
         let asked = request.uri.queryParameters.get("lang")
         guard let id = context.parameters.get("id", as: ReportID.self), let summary = try await store.reportSummary(id),
               Access.canSeeFeedback(job: summary.modelID, candidate: summary.candidate, user),
-              let report = try await store.report(id) else {
+              let report = try await report(id) else {
             return html(notFound(pageLanguage(request), account: context.account), status: .notFound)
         }
         let renderer = FeedbackRenderer(language: FeedbackRenderer.language(for: report, asked: asked))
@@ -117,7 +123,7 @@ public func makeRouter(store: any DebriefStore,
         let user = try context.requireUser()
         guard let id = context.parameters.get("id", as: ReportID.self),
               let (_, found) = try await recordingPath(id, user), let path = found,
-              let report = try await store.report(id) else {
+              let report = try await report(id) else {
             return text("recording not found\n", status: .notFound)
         }
         return try await streamRecording(path, expectedSize: Int(report.recording.sizeBytes), request: request,
@@ -150,7 +156,7 @@ public func makeRouter(store: any DebriefStore,
         let latest = Set(reports.map(\.id))
         for (reportID, rated) in Dictionary(grouping: try await store.ratings(modelID: id), by: \.reportID)
         where latest.contains(reportID) {
-            if let report = try await store.report(reportID) {
+            if let report = try await report(reportID) {
                 reviews[reportID] = Review(report: report, id: reportID, ratings: rated, blend: model.blend)
             }
         }

@@ -184,6 +184,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "debrief")
         try models.check()
+        let webhookSettings = try webhooks.settings()
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         let store = try await storage.open()
         let (recognition, recognizer) = try asr.start()
@@ -198,7 +199,7 @@ struct Serve: AsyncParsableCommand {
         configuration.scratch = storage.scratch
         configuration.finished = finished
         configuration.maxUploadBytes = maxUploadMb << 20
-        configuration.webhooks = try webhooks.settings()
+        configuration.webhooks = webhookSettings
         let cache = ModelCache(catalog: models.catalog)
         configuration.models = { cache.loadable() }
         let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)

@@ -82,10 +82,10 @@ struct Worker: AsyncParsableCommand {
         logger.logLevel = .info
         try models.check()
         guard work.workers > 0 else { throw ValidationError("debrief worker needs --workers 1 or more") }
+        let webhookSettings = try webhooks.settings()
         let store = try await storage.open()
         let (recognition, recognizer) = try asr.start()
         defer { recognizer?.stop() }
-        let webhookSettings = try webhooks.settings()
         var pool = WorkerPool(store: store,
                               analyzer: work.analyzer(models: models, recognition: recognition, scratch: storage.scratch),
                               count: work.workers, options: AnalysisOptions(asr: recognition), policy: work.policy,
