@@ -32,7 +32,10 @@ public enum HTML {
         }
     }
 
-    public static func page(title: String, body: String, language: UILanguage, account: Account? = nil) -> String {
+    /// A whole page. `query` is the request's query string: the language switch keeps its other parameters (a filter,
+    /// a sort order, where to go after signing in) and only changes `lang`.
+    public static func page(title: String, body: String, language: UILanguage, account: Account? = nil,
+                            query: String? = nil) -> String {
         let signOut = account.map { account in
             "<span class=\"who\">\(escape(account.name))</span>" + (account.csrf.map { csrf in
                 "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
@@ -71,11 +74,22 @@ public enum HTML {
         <body>
         <header><strong>Debrief</strong><nav><a href="/">\(language == .zh ? "报告" : "Reports")</a>
         <a href="/jobs">\(language == .zh ? "岗位" : "Jobs")</a>
-        <a href="?lang=en">English</a><a href="?lang=zh">中文</a>\(signOut)</nav></header>
+        <a href="\(languageLink(.en, query: query))">English</a><a href="\(languageLink(.zh, query: query))">中文</a>\(signOut)</nav></header>
         <main>
         \(body)
         </main></body></html>
         """
+    }
+}
+
+extension HTML {
+    /// `?…&lang=xx` for this page: the request's other query items kept as they came (already percent-encoded), any
+    /// `lang` item replaced; escaped for an attribute.
+    static func languageLink(_ language: UILanguage, query: String?) -> String {
+        let kept = (query ?? "").split(separator: "&").filter { item in
+            !item.isEmpty && item.split(separator: "=", maxSplits: 1).first.map(String.init) != "lang"
+        }
+        return escape("?" + (kept.map(String.init) + ["lang=" + language.rawValue]).joined(separator: "&"))
     }
 }
 

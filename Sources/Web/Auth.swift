@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
+import NIOCore
 import Store
 
 /// The request context of every route: who is asking, and under which session (for the CSRF check of forms).
@@ -9,9 +10,12 @@ public struct DebriefContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: User?
     public var session: Credential?
+    /// The peer of the connection (the sign-in throttle counts failures per address).
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 }
 

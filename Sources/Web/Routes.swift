@@ -182,7 +182,8 @@ public func makeRouter(store: any DebriefStore,
             body += pages.uploadForm(job: job.id, csrf: csrf, uploads: uploads,
                                      uploaded: request.uri.queryParameters.get("uploaded"))
         }
-        return html(HTML.page(title: job.title, body: body, language: language, account: context.account))
+        return html(HTML.page(title: job.title, body: body, language: language, account: context.account,
+                              query: request.uri.query))
     }
     router.get("/jobs/:model/candidates.csv") { request, context -> Response in
         guard let (job, rows, _, _) = try await candidates(request, context) else {

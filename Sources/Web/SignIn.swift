@@ -9,11 +9,13 @@ let sessionSeconds = 12 * 3600
 let signInCookie = "debrief_signin"
 
 /// `GET /login` (the form), `POST /login` (name + password → session cookie), `POST /logout`.
-func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore) {
+/// Password guessing is slowed by `throttle` (429 with `Retry-After` after repeated failures).
+func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
+                     throttle: SignInThrottle = SignInThrottle()) {
     router.get("/login") { request, _ -> Response in
-        signInPage(pageLanguage(request), next: request.uri.queryParameters.get("next"), failed: false)
+        signInPage(pageLanguage(request), next: request.uri.queryParameters.get("next"), notice: nil)
     }
-    router.post("/login") { request, _ -> Response in
+    router.post("/login") { request, context -> Response in
         struct Form: Decodable {
             var name: String?
             var password: String?
@@ -30,11 +32,20 @@ func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore) 
             return text("this sign-in form is out of date or did not come from Debrief (CSRF check); reload it\n",
                         status: .forbidden)
         }
-        let user = try await store.user(named: form.name ?? "")
+        let name = form.name ?? ""
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        if let seconds = await throttle.wait(name: name, client: client, now: Date()) {
+            var response = signInPage(language, next: form.next, notice: .wait(seconds))
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
+        let user = try await store.user(named: name)
         guard let user, Secrets.verify(form.password ?? "", hash: user.passwordHash) else {
             if user == nil { _ = Secrets.verify(form.password ?? "", hash: nil) }
-            return signInPage(language, next: form.next, failed: true)
+            await throttle.failed(name: name, client: client, now: Date())
+            return signInPage(language, next: form.next, notice: .wrong)
         }
+        await throttle.succeeded(name: name, client: client)
         let secret = Secrets.random()
         try await store.addCredential(Credential(digest: Secrets.digest(secret), kind: .session, userID: user.id,
                                                  csrf: Secrets.random(),
@@ -65,12 +76,31 @@ func safeNext(_ next: String?) -> String {
     return next
 }
 
-private func signInPage(_ language: UILanguage, next: String?, failed: Bool) -> Response {
+/// Why the sign-in form is shown again.
+private enum SignInNotice {
+    case wrong
+    case wait(Int)
+}
+
+private func signInPage(_ language: UILanguage, next: String?, notice: SignInNotice?) -> Response {
     func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
     let token = Secrets.random()
     let e = HTML.escape
     var body = "<section><h1>\(t("Sign in", "登录"))</h1>"
-    if failed { body += "<p class=\"failed\">\(t("Name or password is wrong.", "用户名或密码错误。"))</p>" }
+    let status: HTTPResponse.Status
+    switch notice {
+    case .wrong:
+        body += "<p class=\"failed\">\(t("Name or password is wrong.", "用户名或密码错误。"))</p>"
+        status = .unauthorized
+    case .wait(let seconds):
+        let wait = seconds >= 120 ? t("\((seconds + 59) / 60) minutes", "\((seconds + 59) / 60) 分钟")
+            : t("\(seconds) seconds", "\(seconds) 秒")
+        body += "<p class=\"failed\">" + t("Too many failed sign-ins. Try again in \(wait).",
+                                           "登录失败次数过多，请 \(wait)后再试。") + "</p>"
+        status = .tooManyRequests
+    case nil:
+        status = .ok
+    }
     body += """
         <form method="post" action="/login\(language == .zh ? "?lang=zh" : "")" class="login">
         <input type="hidden" name="csrf" value="\(e(token))"><input type="hidden" name="next" value="\(e(safeNext(next)))">
@@ -81,8 +111,10 @@ private func signInPage(_ language: UILanguage, next: String?, failed: Bool) -> 
         <p class="muted">\(t("Accounts are made by an administrator: debrief users add NAME --role hr",
                              "账号由管理员创建：debrief users add NAME --role hr"))</p></section>
         """
-    var response = html(HTML.page(title: t("Sign in", "登录"), body: body, language: language),
-                        status: failed ? .unauthorized : .ok)
+    let back = safeNext(next)
+    let keep = back == "/" ? nil : back.addingPercentEncoding(withAllowedCharacters: .alphanumerics).map { "next=" + $0 }
+    var response = html(HTML.page(title: t("Sign in", "登录"), body: body, language: language, query: keep),
+                        status: status)
     response.setCookie(Cookie(name: signInCookie, value: token, maxAge: 3600, path: "/login", httpOnly: true,
                               sameSite: .strict))
     return response

@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Store
 import Testing
-import Web
+@testable import Web
 
 /// Sign-in, roles and CSRF: every endpoint asked by every role, for a record of a job they may see and one they may
 /// not. Nothing of another job's candidate may show, in any form (page, CSV, JSON); refused records look missing.
@@ -127,16 +127,7 @@ import Web
                                  now: Date())
         let app = Application(router: makeRouter(store: store, models: { Self.models }))
         try await app.test(.router) { client in
-            func cookie(_ response: TestResponse, _ name: String) -> String? {
-                response.headers[values: .setCookie].first { $0.hasPrefix(name + "=") }
-                    .map { String($0.dropFirst(name.count + 1).prefix { $0 != ";" }) }
-            }
-            func form(_ fields: [String: String]) -> ByteBuffer {
-                var components = URLComponents()
-                components.queryItems = fields.map { URLQueryItem(name: $0.key, value: $0.value) }
-                return ByteBuffer(string: components.percentEncodedQuery!)
-            }
-            let formType: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let cookie = Self.cookie, form = Self.form, formType = Self.formType
 
             let page = try await client.execute(uri: "/login?next=/jobs", method: .get)
             let signIn = try #require(cookie(page, "debrief_signin"))
@@ -182,6 +173,89 @@ import Web
             #expect(out.status == .seeOther)
             #expect(try await client.execute(uri: "/", method: .get, headers: signedIn).status == .seeOther)
         }
+    }
+
+    static func cookie(_ response: TestResponse, _ name: String) -> String? {
+        response.headers[values: .setCookie].first { $0.hasPrefix(name + "=") }
+            .map { String($0.dropFirst(name.count + 1).prefix { $0 != ";" }) }
+    }
+
+    static func form(_ fields: [String: String]) -> ByteBuffer {
+        var components = URLComponents()
+        components.queryItems = fields.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return ByteBuffer(string: components.percentEncodedQuery!)
+    }
+
+    static let formType: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    /// Guessing passwords: after five wrong ones for a name the sign-in waits (429, Retry-After) without checking
+    /// the password — the right one too — while other names still sign in; the wait is the same for a name that
+    /// does not exist. The language switch of the sign-in page keeps where to go next.
+    @Test func repeatedFailuresWait() async throws {
+        let store = MemoryStore()
+        for name in ["hr", "other"] {
+            _ = await store.saveUser(NewUser(name: name, role: .hr, passwordHash: Secrets.hashPassword("correct horse",
+                                                                                                        cost: 4)),
+                                     now: Date())
+        }
+        let app = Application(router: makeRouter(store: store, models: { Self.models }))
+        try await app.test(.router) { client in
+            let page = try await client.execute(uri: "/login?next=/jobs/sales-manager%3Fsort%3Dmatch", method: .get)
+            let signIn = try #require(Self.cookie(page, "debrief_signin"))
+            #expect(String(buffer: page.body).contains("href=\"?next=%2Fjobs%2Fsales%2Dmanager%3Fsort%3Dmatch&amp;lang=zh\""))
+            var headers = Self.formType
+            headers[.cookie] = "debrief_signin=\(signIn)"
+            func attempt(_ name: String, _ password: String) async throws -> TestResponse {
+                try await client.execute(uri: "/login", method: .post, headers: headers,
+                                         body: Self.form(["name": name, "password": password, "csrf": signIn]))
+            }
+            for name in ["hr", "ghost"] {
+                for _ in 0..<5 { #expect(try await attempt(name, "guess").status == .unauthorized) }
+                let refused = try await attempt(name, "correct horse")
+                #expect(refused.status == .tooManyRequests, "\(name)")
+                // 30 s from the fifth failure: less by however long this busy machine took to send the sixth.
+                let retry = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
+                #expect((1...30).contains(retry) && Self.cookie(refused, "debrief_session") == nil)
+                #expect(String(buffer: refused.body).contains("Too many failed sign-ins. Try again in \(retry) seconds."))
+            }
+            #expect(try await attempt("other", "correct horse").status == .seeOther)
+        }
+    }
+
+    /// The wait doubles with each further failure up to 15 minutes, fades after an hour without failures, ends
+    /// at a success, and per address over all names after 50 failures; the counts held stay bounded.
+    @Test func throttleWaitsDoubleFadeAndStayBounded() async {
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let throttle = SignInThrottle()
+        for i in 0..<4 { await throttle.failed(name: "Ann", client: "10.0.0.1", now: start.addingTimeInterval(Double(i))) }
+        #expect(await throttle.wait(name: "ann", client: "10.0.0.1", now: start.addingTimeInterval(4)) == nil)
+        var waits: [Int] = []
+        for i in 0..<8 {
+            let now = start.addingTimeInterval(Double(4 + i))
+            await throttle.failed(name: "ann", client: "10.0.0.1", now: now)
+            waits.append(await throttle.wait(name: "ANN", client: "10.0.0.1", now: now) ?? 0)
+        }
+        #expect(waits == [30, 60, 120, 240, 480, 900, 900, 900])
+        #expect(await throttle.wait(name: "ann", client: "10.0.0.2", now: start) == nil)
+        #expect(await throttle.wait(name: "bob", client: "10.0.0.1", now: start) == nil)
+        #expect(await throttle.wait(name: "ann", client: "10.0.0.1", now: start.addingTimeInterval(11 + 900)) == nil)
+        await throttle.failed(name: "ann", client: "10.0.0.1", now: start.addingTimeInterval(12 + 3600))
+        #expect(await throttle.wait(name: "ann", client: "10.0.0.1", now: start.addingTimeInterval(12 + 3600)) == nil)
+        for _ in 0..<4 { await throttle.failed(name: "cy", client: "10.0.0.3", now: start) }
+        await throttle.succeeded(name: "cy", client: "10.0.0.3")
+        await throttle.failed(name: "cy", client: "10.0.0.3", now: start)
+        #expect(await throttle.wait(name: "cy", client: "10.0.0.3", now: start) == nil)
+        for i in 0..<50 { await throttle.failed(name: "user\(i)", client: "10.0.0.4", now: start) }
+        #expect(await throttle.wait(name: "anyone", client: "10.0.0.4", now: start) == 30)
+
+        // Full: the counts that failed longest ago go first; the newest still wait.
+        let small = SignInThrottle(rules: .init(freePerAccount: 1, firstWait: 5000, longestWait: 5000, capacity: 100))
+        for i in 0..<1000 {
+            await small.failed(name: "n\(i)", client: "10.1.\(i / 256).\(i % 256)", now: start.addingTimeInterval(Double(i)))
+        }
+        #expect(await small.held <= 100)
+        #expect(await small.wait(name: "n999", client: "10.1.3.231", now: start.addingTimeInterval(999)) == 5000)
+        #expect(await small.wait(name: "n0", client: "10.1.0.0", now: start.addingTimeInterval(999)) == nil)
     }
 
     /// Development feedback: the candidate reads their own (and only that), the people of the job read it to

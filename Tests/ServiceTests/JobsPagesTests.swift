@@ -109,6 +109,13 @@ import Web
             let csv = String(buffer: try await client.execute(uri: "/jobs/sales-manager/candidates.csv?q=ann",
                                                               method: .get, headers: auth).body)
             #expect(csv.split(separator: "\r\n").count == 2)
+            // Switching the language keeps the filter and the order; a hostile query stays inside the attribute.
+            let filtered = String(buffer: try await client.execute(uri: "/jobs/sales-manager?q=ann&lang=en&sort=name",
+                                                                   method: .get, headers: auth).body)
+            #expect(filtered.contains("<a href=\"?q=ann&amp;sort=name&amp;lang=zh\">中文</a>"))
+            let hostile = String(buffer: try await client.execute(uri: "/jobs/sales-manager?q=%22%3E&x=\"><b>",
+                                                                  method: .get, headers: auth).body)
+            #expect(hostile.contains("href=\"?q=%22%3E&amp;x=&quot;&gt;&lt;b&gt;&amp;lang=zh\"") && !hostile.contains("<b>"))
             #expect(try await client.execute(uri: "/jobs/astronaut", method: .get, headers: auth).status == .notFound)
             #expect(try await client.execute(uri: "/api/v1/jobs/astronaut/candidates", method: .get, headers: auth).status == .notFound)
         }
