@@ -190,14 +190,10 @@ public struct WorkerPool: Service {
                 let population = try await store.population(modelID: analysed.model.id,
                                                             excludingRecording: analysed.recording.sha256)
                 let report = analysed.placed(among: population)
-                switch try await store.complete(lease, report: report, now: Date()) {
+                switch try await store.complete(lease, report: report,
+                                                webhook: .reportCreated(report, urls: webhooks), now: Date()) {
                 case .stored(let id):
                     logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
-                    // Queued right after the report (not in its transaction): a crash in between loses this one
-                    // notification, never the report.
-                    try await store.enqueueWebhook(event: WebhookEvents.reportCreated,
-                                                   payload: WebhookEvents.reportCreated(id: id, report: report, now: Date()),
-                                                   reportID: id, urls: webhooks, now: Date())
                 case .duplicate(let id):
                     logger.info("same recording, model and pipeline as an earlier report: not stored twice",
                                 metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])

@@ -54,7 +54,7 @@ public actor MemoryStore: DebriefStore {
         return jobsByID[lease.job]!.lease!
     }
 
-    public func complete(_ lease: Lease, report: Report, now: Date) throws -> Completion {
+    public func complete(_ lease: Lease, report: Report, webhook: WebhookNote<ReportID>?, now: Date) throws -> Completion {
         try held(lease)
         let completion: Completion
         if let existing = reports.first(where: { Self.sameContent($0.value, report) })?.key {
@@ -66,6 +66,10 @@ public actor MemoryStore: DebriefStore {
                                  json: try ReportCoding.encode(report), pipelineVersion: report.pipelineVersion,
                                  inputs: report.inputsKey)
             completion = .stored(id)
+            if let webhook {
+                enqueueWebhook(event: webhook.event, payload: webhook.payload(id, now), reportID: id, urls: webhook.urls,
+                               now: now)
+            }
         }
         modify(lease.job, now: now) {
             $0.status = .done
@@ -200,7 +204,7 @@ public actor MemoryStore: DebriefStore {
 
     // MARK: - Ratings
 
-    public func addRating(_ rating: NewRating, now: Date) throws -> Rating {
+    public func addRating(_ rating: NewRating, webhook: WebhookNote<Rating>?, now: Date) throws -> Rating {
         guard reports[rating.reportID] != nil else {
             throw StoreError(code: .notFound, reason: "report \(rating.reportID) does not exist")
         }
@@ -208,6 +212,10 @@ public actor MemoryStore: DebriefStore {
                             overall: rating.overall, competencies: rating.competencies, comment: rating.comment,
                             createdAt: now)
         storedRatings.append(stored)
+        if let webhook {
+            enqueueWebhook(event: webhook.event, payload: webhook.payload(stored, now), reportID: stored.reportID,
+                           urls: webhook.urls, now: now)
+        }
         return stored
     }
 

@@ -72,12 +72,19 @@ public struct NewRating: Sendable, Equatable {
 
 /// Human ratings of reports, in the same store as the reports (erasing a candidate erases them too).
 public protocol RatingStore: Sendable {
-    /// Stores the rating; fails with `.notFound` when the report does not exist.
-    func addRating(_ rating: NewRating, now: Date) async throws -> Rating
+    /// Stores the rating, and `webhook`'s deliveries (`rating.created`) in the same transaction; fails with
+    /// `.notFound` when the report does not exist.
+    func addRating(_ rating: NewRating, webhook: WebhookNote<Rating>?, now: Date) async throws -> Rating
     /// Every rating of the report, oldest first.
     func ratings(report: ReportID) async throws -> [Rating]
     /// Every rating of the reports of a job (competency model), oldest first.
     func ratings(modelID: String) async throws -> [Rating]
+}
+
+extension RatingStore {
+    public func addRating(_ rating: NewRating, now: Date) async throws -> Rating {
+        try await addRating(rating, webhook: nil, now: now)
+    }
 }
 
 extension Array where Element == Rating {

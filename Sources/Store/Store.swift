@@ -265,7 +265,8 @@ public protocol DebriefStore: AccountStore, RatingStore, WebhookStore {
     func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) async throws -> Lease
     /// Stores the report and marks the job done, in one transaction; a recording already reported under the same
     /// model version and pipeline version is not stored twice. Throws `.fenced` when the lease was lost.
-    func complete(_ lease: Lease, report: Report, now: Date) async throws -> Completion
+    /// `webhook`'s deliveries (`report.created`) are queued in the same transaction when the report is stored.
+    func complete(_ lease: Lease, report: Report, webhook: WebhookNote<ReportID>?, now: Date) async throws -> Completion
     /// Records a failure: a transient one re-queues the job after a backoff until `policy.maxAttempts`, anything
     /// else quarantines it (`failed`) with the reason. Returns the job as it now is. Throws `.fenced` when the lease
     /// was lost.
@@ -301,6 +302,10 @@ public protocol DebriefStore: AccountStore, RatingStore, WebhookStore {
 
 extension DebriefStore {
     public func jobs(limit: Int) async throws -> [Job] { try await jobs(status: nil, limit: limit) }
+
+    public func complete(_ lease: Lease, report: Report, now: Date) async throws -> Completion {
+        try await complete(lease, report: report, webhook: nil, now: now)
+    }
 
     public func report(_ id: ReportID) async throws -> Report? {
         guard let data = try await reportJSON(id) else { return nil }

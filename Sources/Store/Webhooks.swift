@@ -71,6 +71,39 @@ public protocol WebhookStore: Sendable {
     func webhookDeliveries(limit: Int) async throws -> [WebhookDelivery]
 }
 
+/// Webhook deliveries to queue in the same transaction as the record they announce, so a crash never keeps the
+/// record and loses its notification (or the reverse). `payload` draws the body from the stored record (its id is
+/// known only inside the transaction) and the time it was stored.
+public struct WebhookNote<Record>: Sendable {
+    public var event: String
+    public var urls: [String]
+    public var payload: @Sendable (Record, Date) -> Data
+
+    /// Nil when there is nobody to tell.
+    public init?(event: String, urls: [String], payload: @escaping @Sendable (Record, Date) -> Data) {
+        guard !urls.isEmpty else { return nil }
+        self.event = event
+        self.urls = urls
+        self.payload = payload
+    }
+}
+
+extension WebhookNote where Record == ReportID {
+    public static func reportCreated(_ report: Report, urls: [String]) -> WebhookNote? {
+        WebhookNote(event: WebhookEvents.reportCreated, urls: urls) { id, now in
+            WebhookEvents.reportCreated(id: id, report: report, now: now)
+        }
+    }
+}
+
+extension WebhookNote where Record == Rating {
+    public static func ratingCreated(job: String, urls: [String]) -> WebhookNote? {
+        WebhookNote(event: WebhookEvents.ratingCreated, urls: urls) { rating, now in
+            WebhookEvents.ratingCreated(rating, job: job, now: now)
+        }
+    }
+}
+
 /// The events Debrief sends, as JSON bodies: `{"event", "createdAt", "data"}`.
 public enum WebhookEvents {
     public static let reportCreated = "report.created"

@@ -263,7 +263,8 @@ public final class PostgresStore: DebriefStore {
         return Lease(job: lease.job, token: lease.token, expiresAt: expiry)
     }
 
-    public func complete(_ lease: Lease, report: Report, now: Date) async throws -> Completion {
+    public func complete(_ lease: Lease, report: Report, webhook: WebhookNote<ReportID>?,
+                         now: Date) async throws -> Completion {
         let json = try ReportCoding.encode(report)
         let overall = String(decoding: try JSONEncoder().encode(report.overall), as: UTF8.self)
         let time = now.timeIntervalSince1970
@@ -280,7 +281,12 @@ public final class PostgresStore: DebriefStore {
                 """, logger: logger)
             let completion: Completion
             if let row = inserted.first {
-                completion = .stored(try row["id"].decode(Int64.self))
+                let id = try row["id"].decode(Int64.self)
+                completion = .stored(id)
+                if let webhook {
+                    try await Self.queueDeliveries(connection, event: webhook.event, payload: webhook.payload(id, now),
+                                                   reportID: id, urls: webhook.urls, now: now, logger: logger)
+                }
             } else {
                 let existing = try await Self.query(connection, """
                     SELECT id FROM report WHERE inputs_sha256 = \(report.inputsKey) AND model_id = \(report.model.id)
@@ -486,11 +492,21 @@ public final class PostgresStore: DebriefStore {
 extension PostgresStore {
     public func enqueueWebhook(event: String, payload: Data, reportID: ReportID?, urls: [String], now: Date) async throws {
         guard !urls.isEmpty else { return }
-        _ = try await rows("queueing a webhook", """
+        let logger = logger
+        try await transaction("queueing a webhook") { connection in
+            try await Self.queueDeliveries(connection, event: event, payload: payload, reportID: reportID, urls: urls,
+                                           now: now, logger: logger)
+        }
+    }
+
+    /// One pending delivery per receiver.
+    private static func queueDeliveries(_ connection: PostgresConnection, event: String, payload: Data,
+                                        reportID: ReportID?, urls: [String], now: Date, logger: Logger) async throws {
+        try await connection.query("""
             INSERT INTO webhook_delivery (url, event, payload, report_id, status, next_attempt_at, created_at)
             SELECT url, \(event), \(payload), \(reportID), 'pending', \(now.timeIntervalSince1970), \(now.timeIntervalSince1970)
-            FROM unnest(\(urls)::text[]) AS url RETURNING id
-            """)
+            FROM unnest(\(urls)::text[]) AS url
+            """, logger: logger)
     }
 
     public func claimWebhook(leaseSeconds: Double, now: Date) async throws -> WebhookDelivery? {
@@ -530,18 +546,26 @@ extension PostgresStore {
             deliveredAt: try row["delivered_at"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)))
     }
 
-    public func addRating(_ rating: NewRating, now: Date) async throws -> Rating {
+    public func addRating(_ rating: NewRating, webhook: WebhookNote<Rating>?, now: Date) async throws -> Rating {
         let competencies = String(decoding: try JSONEncoder().encode(rating.competencies), as: UTF8.self)
-        let rows = try await rows("rating report \(rating.reportID)", """
-            INSERT INTO rating (report_id, rater, overall, competencies, comment, created_at)
-            SELECT id, \(rating.rater), \(rating.overall), \(competencies), \(rating.comment), \(now.timeIntervalSince1970)
-            FROM report WHERE id = \(rating.reportID)
-            RETURNING *
-            """)
-        guard let row = rows.first else {
-            throw StoreError(code: .notFound, reason: "report \(rating.reportID) does not exist")
+        let logger = logger
+        return try await transaction("rating report \(rating.reportID)") { connection in
+            let rows = try await Self.query(connection, """
+                INSERT INTO rating (report_id, rater, overall, competencies, comment, created_at)
+                SELECT id, \(rating.rater), \(rating.overall), \(competencies), \(rating.comment), \(now.timeIntervalSince1970)
+                FROM report WHERE id = \(rating.reportID)
+                RETURNING *
+                """, logger: logger)
+            guard let row = rows.first else {
+                throw StoreError(code: .notFound, reason: "report \(rating.reportID) does not exist")
+            }
+            let stored = try Self.rating(row)
+            if let webhook {
+                try await Self.queueDeliveries(connection, event: webhook.event, payload: webhook.payload(stored, now),
+                                               reportID: stored.reportID, urls: webhook.urls, now: now, logger: logger)
+            }
+            return stored
         }
-        return try Self.rating(row)
     }
 
     public func ratings(report: ReportID) async throws -> [Rating] {

@@ -228,7 +228,8 @@ public final class SQLiteStore: DebriefStore {
         return Lease(job: lease.job, token: lease.token, expiresAt: expiry)
     }
 
-    public func complete(_ lease: Lease, report: Report, now: Date) async throws -> Completion {
+    public func complete(_ lease: Lease, report: Report, webhook: WebhookNote<ReportID>?,
+                         now: Date) async throws -> Completion {
         let json = try ReportCoding.encode(report)
         let overall = String(decoding: try JSONEncoder().encode(report.overall), as: UTF8.self)
         return try await write { db in
@@ -251,7 +252,12 @@ public final class SQLiteStore: DebriefStore {
                                      report.model.id, report.model.version, report.pipelineVersion,
                                      report.overall.score, overall, report.warnings.count, json,
                                      now.timeIntervalSince1970])
-                completion = .stored(db.lastInsertedRowID)
+                let id = db.lastInsertedRowID
+                completion = .stored(id)
+                if let webhook {
+                    try Self.queueDeliveries(db, event: webhook.event, payload: webhook.payload(id, now), reportID: id,
+                                             urls: webhook.urls, now: now)
+                }
             }
             let duplicateOf: ReportID? = if case .duplicate(let of) = completion { of } else { nil }
             try db.execute(sql: """
@@ -378,7 +384,7 @@ public final class SQLiteStore: DebriefStore {
 
     // MARK: - Ratings
 
-    public func addRating(_ rating: NewRating, now: Date) async throws -> Rating {
+    public func addRating(_ rating: NewRating, webhook: WebhookNote<Rating>?, now: Date) async throws -> Rating {
         let competencies = String(decoding: try JSONEncoder().encode(rating.competencies), as: UTF8.self)
         return try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM report WHERE id = ?)",
@@ -389,9 +395,14 @@ public final class SQLiteStore: DebriefStore {
                 INSERT INTO rating (reportID, rater, overall, competencies, comment, createdAt) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [rating.reportID, rating.rater, rating.overall, competencies, rating.comment,
                                  now.timeIntervalSince1970])
-            return Rating(id: db.lastInsertedRowID, reportID: rating.reportID, rater: rating.rater,
-                          overall: rating.overall, competencies: rating.competencies, comment: rating.comment,
-                          createdAt: now)
+            let stored = Rating(id: db.lastInsertedRowID, reportID: rating.reportID, rater: rating.rater,
+                                overall: rating.overall, competencies: rating.competencies, comment: rating.comment,
+                                createdAt: now)
+            if let webhook {
+                try Self.queueDeliveries(db, event: webhook.event, payload: webhook.payload(stored, now),
+                                         reportID: stored.reportID, urls: webhook.urls, now: now)
+            }
+            return stored
         }
     }
 
@@ -423,12 +434,18 @@ public final class SQLiteStore: DebriefStore {
     public func enqueueWebhook(event: String, payload: Data, reportID: ReportID?, urls: [String], now: Date) async throws {
         guard !urls.isEmpty else { return }
         try await write { db in
-            for url in urls {
-                try db.execute(sql: """
-                    INSERT INTO webhookDelivery (url, event, payload, reportID, status, nextAttemptAt, createdAt)
-                    VALUES (?, ?, ?, ?, 'pending', ?, ?)
-                    """, arguments: [url, event, payload, reportID, now.timeIntervalSince1970, now.timeIntervalSince1970])
-            }
+            try Self.queueDeliveries(db, event: event, payload: payload, reportID: reportID, urls: urls, now: now)
+        }
+    }
+
+    /// One pending delivery per receiver (inside a write transaction).
+    private static func queueDeliveries(_ db: Database, event: String, payload: Data, reportID: ReportID?,
+                                        urls: [String], now: Date) throws {
+        for url in urls {
+            try db.execute(sql: """
+                INSERT INTO webhookDelivery (url, event, payload, reportID, status, nextAttemptAt, createdAt)
+                VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                """, arguments: [url, event, payload, reportID, now.timeIntervalSince1970, now.timeIntervalSince1970])
         }
     }
 

@@ -23,10 +23,8 @@ func addReviewRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
 
     @Sendable func save(_ input: RatingInput, _ id: ReportID, _ report: Report, _ user: User) async throws -> Rating {
         let rating = try input.rating(report: id, rater: user.name, competencyIDs: Set(report.competencies.map(\.id)))
-        let saved = try await store.addRating(rating, now: Date())
-        try await store.enqueueWebhook(event: WebhookEvents.ratingCreated,
-                                       payload: WebhookEvents.ratingCreated(saved, job: report.model.id, now: Date()),
-                                       reportID: id, urls: webhooks, now: Date())
+        let saved = try await store.addRating(rating, webhook: .ratingCreated(job: report.model.id, urls: webhooks),
+                                              now: Date())
         metrics.event("ratings_created", help: "Ratings saved by people", labels: [("job", report.model.id)])
         return saved
     }

@@ -29,6 +29,55 @@ enum StoreContract {
         try await concurrentClaims(try await make())
         try await accounts(try await make())
         try await webhooks(try await make())
+        try await notificationsWithTheirRecords(try await make())
+    }
+
+    /// `report.created` and `rating.created` are queued in the transaction that stores their record: a stored report
+    /// or rating has its deliveries; a duplicate, a completion under a lost lease, a rating of a missing report
+    /// store neither.
+    static func notificationsWithTheirRecords(_ store: any DebriefStore) async throws {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let urls = ["http://a.example/h", "http://b.example/h"]
+        for key in ["x", "y", "z"] {
+            _ = try await store.enqueue(NewJob(path: "/in/\(key).mp4", folderModel: nil, bundleKey: key), now: now)
+        }
+        func claim(_ at: Date) async throws -> Lease {
+            try #require(try await store.claimNext(worker: "w", leaseSeconds: lease, now: at)?.lease)
+        }
+        let report = sampleReport(file: "x.mp4")
+        let stored = try await store.complete(try await claim(now), report: report,
+                                              webhook: .reportCreated(report, urls: urls), now: now)
+        var deliveries = try await store.webhookDeliveries(limit: 10)
+        #expect(deliveries.map(\.url).sorted() == urls && deliveries.allSatisfy { $0.reportID == stored.reportID })
+        #expect(deliveries.allSatisfy { $0.event == "report.created"
+            && $0.payload == WebhookEvents.reportCreated(id: stored.reportID, report: report, now: now) })
+        // The same recording again: no second report, no second notification.
+        let again = try await store.complete(try await claim(now), report: report,
+                                             webhook: .reportCreated(report, urls: urls), now: now)
+        #expect(again == .duplicate(of: stored.reportID))
+        // A worker whose lease lapsed (its job rescued) stores nothing, and tells nobody.
+        let lost = try await claim(now)
+        #expect(try await store.rescueExpired(policy: policy, now: now.addingTimeInterval(lease + 1)).count == 1)
+        var other = sampleReport(file: "z.mp4")
+        other.recording.sha256 = String(repeating: "3", count: 64)
+        await #expect { _ = try await store.complete(lost, report: other, webhook: .reportCreated(other, urls: urls),
+                                         now: now.addingTimeInterval(lease + 2))
+        } throws: { ($0 as? StoreError)?.code == .fenced }
+        #expect(try await store.webhookDeliveries(limit: 10).count == 2)
+
+        let rating = try await store.addRating(NewRating(reportID: stored.reportID, rater: "hr", overall: 70,
+                                                         competencies: [:], comment: ""),
+                                               webhook: .ratingCreated(job: "m", urls: [urls[0]]), now: now)
+        deliveries = try await store.webhookDeliveries(limit: 10)
+        #expect(deliveries.count == 3 && deliveries[0].event == "rating.created")
+        #expect(deliveries[0].payload == WebhookEvents.ratingCreated(rating, job: "m", now: now))
+        await #expect(throws: StoreError.self) {
+            _ = try await store.addRating(NewRating(reportID: 999_999, rater: "hr", overall: 1, competencies: [:],
+                                                    comment: ""),
+                                          webhook: .ratingCreated(job: "m", urls: urls), now: now)
+        }
+        #expect(try await store.webhookDeliveries(limit: 10).count == 3)
+        #expect(WebhookNote<ReportID>.reportCreated(report, urls: []) == nil)
     }
 
     /// The webhook outbox: due deliveries claimed oldest first, each by one sender at a time, retried when due,
