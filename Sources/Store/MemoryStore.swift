@@ -147,8 +147,8 @@ public actor MemoryStore: DebriefStore {
         return jobsByID[id]!
     }
 
-    public func queueCounts() -> [JobStatus: Int] {
-        jobsByID.values.reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
+    public func queueCountsByFolder() -> [String?: [JobStatus: Int]] {
+        jobsByID.values.reduce(into: [:]) { $0[$1.folderModel, default: [:]][$1.status, default: 0] += 1 }
     }
 
     public func jobs(status: JobStatus?, limit: Int) -> [Job] {

@@ -279,8 +279,8 @@ public protocol DebriefStore: AccountStore, RatingStore, WebhookStore {
     func expireLeases(worker: String, now: Date) async throws -> Int
     /// Puts a quarantined job back in the queue with its attempts reset.
     func retry(job id: JobID, now: Date) async throws -> Job
-    /// Jobs per status.
-    func queueCounts() async throws -> [JobStatus: Int]
+    /// Jobs per inbox folder's model (nil: no model folder) and status, counted by the store.
+    func queueCountsByFolder() async throws -> [String?: [JobStatus: Int]]
     /// The newest jobs, optionally of one status.
     func jobs(status: JobStatus?, limit: Int) async throws -> [Job]
     func job(_ id: JobID) async throws -> Job?
@@ -302,6 +302,13 @@ public protocol DebriefStore: AccountStore, RatingStore, WebhookStore {
 
 extension DebriefStore {
     public func jobs(limit: Int) async throws -> [Job] { try await jobs(status: nil, limit: limit) }
+
+    /// Jobs per status.
+    public func queueCounts() async throws -> [JobStatus: Int] {
+        try await queueCountsByFolder().values.reduce(into: [:]) { total, counts in
+            total.merge(counts, uniquingKeysWith: +)
+        }
+    }
 
     public func complete(_ lease: Lease, report: Report, now: Date) async throws -> Completion {
         try await complete(lease, report: report, webhook: nil, now: now)

@@ -387,11 +387,13 @@ public final class PostgresStore: DebriefStore {
         }
     }
 
-    public func queueCounts() async throws -> [JobStatus: Int] {
-        var counts: [JobStatus: Int] = [:]
-        for row in try await rows("counting jobs", "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
+    public func queueCountsByFolder() async throws -> [String?: [JobStatus: Int]] {
+        var counts: [String?: [JobStatus: Int]] = [:]
+        for row in try await rows("counting jobs", """
+            SELECT folder_model, status, COUNT(*) AS n FROM job GROUP BY folder_model, status
+            """) {
             if let status = JobStatus(rawValue: try row["status"].decode(String.self)) {
-                counts[status] = try row["n"].decode(Int.self)
+                counts[try row["folder_model"].decode(String?.self), default: [:]][status] = try row["n"].decode(Int.self)
             }
         }
         return counts

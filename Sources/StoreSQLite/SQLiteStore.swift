@@ -339,11 +339,15 @@ public final class SQLiteStore: DebriefStore {
         }
     }
 
-    public func queueCounts() async throws -> [JobStatus: Int] {
+    public func queueCountsByFolder() async throws -> [String?: [JobStatus: Int]] {
         try await read { db in
-            var counts: [JobStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
-                if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            var counts: [String?: [JobStatus: Int]] = [:]
+            for row in try Row.fetchAll(try db.cachedStatement(sql: """
+                SELECT folderModel, status, COUNT(*) AS n FROM job GROUP BY folderModel, status
+                """)) {
+                if let status = JobStatus(rawValue: row["status"]) {
+                    counts[row["folderModel"] as String?, default: [:]][status] = row["n"]
+                }
             }
             return counts
         }

@@ -21,14 +21,14 @@ struct JobOverview: Encodable {
     var distribution: [Int]
     var medianScore: Double?
 
-    init(model: CompetencyModel, reports: [ReportSummary], jobs: [Job]) {
+    /// `counts`: the jobs of the model's inbox folder per status.
+    init(model: CompetencyModel, reports: [ReportSummary], counts: [JobStatus: Int]) {
         id = model.id
         version = model.version
         title = model.title
         titleZh = model.titleZh
-        let mine = jobs.filter { $0.folderModel == model.id }
-        queued = mine.filter { $0.status == .queued || $0.status == .running }.count
-        failed = mine.filter { $0.status == .failed }.count
+        queued = counts[.queued, default: 0] + counts[.running, default: 0]
+        failed = counts[.failed, default: 0]
         analysed = reports.count
         let scores = reports.compactMap(\.overall.score).sorted()
         unscored = reports.count - scores.count

@@ -130,16 +130,15 @@ public func makeRouter(store: any DebriefStore,
                                          context: context)
     }
     @Sendable func overviews(_ user: User) async throws -> (jobs: [JobOverview], unassigned: Int) {
-        let jobs = try await store.jobs(limit: 100_000)
+        let counts = try await store.queueCountsByFolder()
         var overviews: [JobOverview] = []
         for model in models() where Access.canSee(job: model.id, user) {
             overviews.append(JobOverview(model: model, reports: try await store.latestReports(modelID: model.id),
-                                         jobs: jobs))
+                                         counts: counts[model.id] ?? [:]))
         }
         let known = Set(models().map(\.id))
-        let unassigned = !Access.canSeeQueue(user) ? 0 : jobs.filter {
-            ($0.status == .queued || $0.status == .running) && !known.contains($0.folderModel ?? "")
-        }.count
+        let unassigned = !Access.canSeeQueue(user) ? 0 : counts.filter { !known.contains($0.key ?? "") }.values
+            .reduce(0) { $0 + $1[.queued, default: 0] + $1[.running, default: 0] }
         return (overviews, unassigned)
     }
     @Sendable func candidates(_ request: Request, _ context: DebriefContext) async throws
@@ -150,7 +149,7 @@ public func makeRouter(store: any DebriefStore,
             return nil
         }
         let reports = try await store.latestReports(modelID: id)
-        let job = JobOverview(model: model, reports: reports, jobs: try await store.jobs(limit: 100_000))
+        let job = JobOverview(model: model, reports: reports, counts: try await store.queueCountsByFolder()[id] ?? [:])
         let query = CandidateQuery { request.uri.queryParameters.get($0) }
         var reviews: [ReportID: Review] = [:]
         let latest = Set(reports.map(\.id))

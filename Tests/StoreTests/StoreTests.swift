@@ -178,6 +178,9 @@ enum StoreContract {
         #expect(try await store.job(first.id)?.reportID == reportID)
         #expect(try await store.job(second.id)?.error == "/in/m/b.mp4: the file is empty (0 bytes)")
         #expect(try await store.queueCounts() == [.done: 1, .failed: 1])
+        _ = try await store.enqueue(NewJob(path: "/in/m/c.mp4", folderModel: "m", bundleKey: "c|1|1"), now: now)
+        #expect(try await store.queueCountsByFolder() == [nil: [.done: 1], "m": [.failed: 1, .queued: 1]])
+        #expect(try await store.queueCounts() == [.done: 1, .failed: 1, .queued: 1])
         #expect(try await store.jobs(status: .failed, limit: 10).map(\.id) == [second.id])
 
         let summaries = try await store.reportSummaries(limit: 10)
@@ -188,7 +191,7 @@ enum StoreContract {
         #expect(try await store.report(reportID) == sampleReport())
         #expect(try await store.reportJSON(reportID) == (try ReportCoding.encode(sampleReport())))
         #expect(try await store.reportJSON(9999) == nil)
-        #expect(try await store.jobs(limit: 10).count == 2)
+        #expect(try await store.jobs(limit: 10).count == 3)
         #expect(try await store.job(4242) == nil)
 
         // Re-scoring: a new revision replaces the report; the old JSON stays in its history.
