@@ -83,6 +83,7 @@ public final class ModelCache: @unchecked Sendable {
     private let lock = NSLock()
     private var signature: [String] = []
     private var models: [CompetencyModel] = []
+    private var broken: [ModelError] = []
     private var checked = ContinuousClock.now - .seconds(60)
     /// How long a look at the files holds: a model file dropped in shows within this time.
     public let interval: Duration
@@ -92,11 +93,16 @@ public final class ModelCache: @unchecked Sendable {
         self.interval = interval
     }
 
-    public func loadable() -> [CompetencyModel] {
+    public func loadable() -> [CompetencyModel] { refreshed().models }
+
+    /// The model files that do not load, each with its reason (file, line, key): the admin's models page says them.
+    public func problems() -> [ModelError] { refreshed().problems }
+
+    private func refreshed() -> (models: [CompetencyModel], problems: [ModelError]) {
         lock.lock()
         if ContinuousClock.now - checked < interval {
             defer { lock.unlock() }
-            return models
+            return (models, broken)
         }
         lock.unlock()
         let files = (try? catalog.files()) ?? []
@@ -109,10 +115,14 @@ public final class ModelCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if current != signature {
-            models = files.compactMap { try? ModelCatalog.load(path: $0) }
+            models = []
+            broken = []
+            for file in files {
+                do throws(ModelError) { models.append(try ModelCatalog.load(path: file)) } catch { broken.append(error) }
+            }
             signature = current
         }
         checked = ContinuousClock.now
-        return models
+        return (models, broken)
     }
 }

@@ -26,9 +26,12 @@ public enum HTML {
     public struct Account: Sendable {
         public var name: String
         public var csrf: String?
-        public init(name: String, csrf: String?) {
+        /// An administrator: the header links the users page.
+        public var admin: Bool
+        public init(name: String, csrf: String?, admin: Bool = false) {
             self.name = name
             self.csrf = csrf
+            self.admin = admin
         }
     }
 
@@ -69,11 +72,16 @@ public enum HTML {
         form.inline button{background:none;border:1px solid #667085;color:#fff;border-radius:4px;cursor:pointer}
         form.login{max-width:320px} form.login label{display:block;margin:10px 0 4px}
         form.login input{width:100%;padding:6px;box-sizing:border-box} form.login button{margin-top:14px;padding:6px 16px}
+        form.admin{max-width:440px} form.admin>label{display:block;margin:10px 0 4px} form.admin fieldset{margin:12px 0 0}
+        form.admin fieldset label{display:block;margin:3px 0} form.admin button{margin-top:14px;padding:6px 16px}
+        form.admin>input,form.admin select{width:100%;padding:6px;box-sizing:border-box} form.plain{margin:0}
         @media print{header,.noprint{display:none} body{background:#fff} section{box-shadow:none;margin:8px 0}}
         </style></head>
         <body>
         <header><strong>Debrief</strong><nav><a href="/">\(language == .zh ? "报告" : "Reports")</a>
-        <a href="/jobs">\(language == .zh ? "岗位" : "Jobs")</a>
+        <a href="/jobs">\(language == .zh ? "岗位" : "Jobs")</a>\(account?.admin == true
+            ? "<a href=\"/admin/models\">\(language == .zh ? "模型" : "Models")</a>"
+                + "<a href=\"/admin/users\">\(language == .zh ? "用户" : "Users")</a>" : "")
         <a href="\(languageLink(.en, query: query))">English</a><a href="\(languageLink(.zh, query: query))">中文</a>\(signOut)</nav></header>
         <main>
         \(body)

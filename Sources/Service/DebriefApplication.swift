@@ -28,6 +28,8 @@ public struct ServeConfiguration: Sendable {
     public var maxUploadBytes = 4 << 30
     /// The jobs (competency models) the web app lists; asked on each request.
     public var models: @Sendable () -> [CompetencyModel] = { [] }
+    /// Model files that do not load, one line each (file, line, reason), for the admin's models page.
+    public var modelProblems: @Sendable () -> [String] = { [] }
 
     public init(inbox: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2,
                 stableSeconds: Double = 2, scanInterval: Duration = .seconds(1)) {
@@ -67,7 +69,7 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
         services.append(WebhookSender(store: store, settings: webhooks, logger: logger))
     }
     return Application(
-        router: makeRouter(store: store, models: configuration.models,
+        router: makeRouter(store: store, models: configuration.models, modelProblems: configuration.modelProblems,
                            recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) },
                            uploads: UploadSettings(inbox: configuration.inbox, maxBytes: configuration.maxUploadBytes,
                                                    recordingExtensions: recordingExtensions,

@@ -43,6 +43,9 @@ public enum Access {
     /// Rating a job's interviews: whoever may see the job (admin, HR, its hiring managers).
     public static func canRate(job model: String, _ user: User) -> Bool { canSee(job: model, user) }
 
+    /// The people who sign in: who they are, their roles and jobs.
+    public static func canManageUsers(_ user: User) -> Bool { user.role == .admin }
+
     /// The queue: recordings waiting, running or failed, with inbox paths and reasons.
     public static func canSeeQueue(_ user: User) -> Bool { user.role == .admin || user.role == .hr }
 }
@@ -148,9 +151,8 @@ public struct AuthMiddleware: RouterMiddleware {
             return request.uri.queryParameters.get("csrf")
         }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
-        struct Field: Decodable { var csrf: String? }
-        let body = try await request.collectBody(upTo: 1 << 20)
-        return try? URLEncodedFormDecoder().decode(Field.self, from: String(buffer: body)).csrf
+        // Read leniently: a form with repeated names (checkboxes) is still a form with a token.
+        return FormFields(String(buffer: try await request.collectBody(upTo: 1 << 20))).first("csrf")
     }
 
     static func refuse(_ request: Request, _ reason: String) -> Response {

@@ -22,6 +22,7 @@ import Store
 /// - `GET /reports/{id}/recording` — the recording, with Range support, for the page's player
 /// - ratings and AI–human agreement: see `addReviewRoutes`
 /// - uploads into a job's inbox: see `addUploadRoutes`
+/// - users (admin only): see `addAdminRoutes`
 /// - `GET /metrics` — Prometheus text format (admin, HR): requests, latencies, ratings, the queue
 /// - `GET /health` — `ok` when the store answers
 ///
@@ -32,6 +33,7 @@ import Store
 /// plays it from `GET /reports/{id}/recording` (Range requests, so the player can seek).
 public func makeRouter(store: any DebriefStore,
                        models: @escaping @Sendable () -> [CompetencyModel] = { [] },
+                       modelProblems: @escaping @Sendable () -> [String] = { [] },
                        recording: @escaping @Sendable (String) -> String? = {
                            FileManager.default.fileExists(atPath: $0) ? $0 : nil
                        }, metrics: WebMetrics = WebMetrics(),
@@ -226,6 +228,7 @@ public func makeRouter(store: any DebriefStore,
     }
     addReviewRoutes(router, store: store, models: models, metrics: metrics, webhooks: webhooks)
     addUploadRoutes(router, uploads: uploads, models: models, metrics: metrics)
+    addAdminRoutes(router, store: store, models: models, modelProblems: modelProblems)
     return router
 }
 
@@ -242,7 +245,9 @@ extension DebriefContext {
         return user
     }
 
-    var account: HTML.Account? { user.map { HTML.Account(name: $0.name, csrf: session?.csrf) } }
+    var account: HTML.Account? {
+        user.map { HTML.Account(name: $0.name, csrf: session?.csrf, admin: $0.role == .admin) }
+    }
 }
 
 func apiEncoder() -> JSONEncoder {

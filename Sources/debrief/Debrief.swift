@@ -202,6 +202,7 @@ struct Serve: AsyncParsableCommand {
         configuration.webhooks = webhookSettings
         let cache = ModelCache(catalog: models.catalog)
         configuration.models = { cache.loadable() }
+        configuration.modelProblems = { cache.problems().map(\.description) }
         let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)
         let app = makeDebriefApplication(configuration: configuration, store: store, analyzer: analyzer, logger: logger)
         try await app.runService()

@@ -36,15 +36,20 @@ struct Users: AsyncParsableCommand {
         @OptionGroup var storage: StoreOptions
         @OptionGroup var models: ModelOptions
 
+        var jobList: [String] {
+            (jobs ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
         func validate() throws {
-            guard !name.isEmpty, name.count <= 100, !name.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-                throw ValidationError("a user name is 1 to 100 characters without spaces")
-            }
-            if role == .manager, (jobs ?? "").isEmpty {
+            switch AccountRules.problem(name: name, role: role, jobs: jobList, candidate: candidate, password: nil) {
+            case .managerWithoutJobs?:
                 throw ValidationError("a manager sees only their jobs: give them with --jobs software-engineer,…")
-            }
-            if role == .candidate, (candidate ?? "").isEmpty {
+            case .candidateWithoutID?:
                 throw ValidationError("a candidate account needs --candidate ID (the candidate of their reports)")
+            case let problem?:
+                throw ValidationError(problem.text())
+            case nil:
+                break
             }
         }
 
@@ -52,17 +57,16 @@ struct Users: AsyncParsableCommand {
             var generated: String?
             let password: String
             if passwordStdin {
-                guard let line = readLine(strippingNewline: true), line.count >= 8 else {
-                    printError("users: the password on standard input must be at least 8 characters")
+                guard let line = readLine(strippingNewline: true), line.count >= AccountRules.minimumPassword else {
+                    printError("users: the password on standard input must be at least "
+                               + "\(AccountRules.minimumPassword) characters")
                     throw ExitCode(2)
                 }
                 password = line
             } else {
-                password = String(Secrets.random().prefix(20))
+                password = AccountRules.generatedPassword()
                 generated = password
             }
-            let jobList = (jobs ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
             let known = Set(models.catalog.loadable().map(\.id))
             for job in jobList where !known.contains(job) {
                 FileHandle.standardError.write(Data(

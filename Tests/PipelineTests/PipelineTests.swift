@@ -238,6 +238,24 @@ import Testing
         }
     }
 
+    /// The web app's model cache: a broken file is left out of the jobs and named, with its reason, for the admin;
+    /// fixing it brings the job back.
+    @Test func modelCacheNamesBrokenFiles() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        let good = try String(contentsOfFile: "\(Fixtures.models)/general.yaml", encoding: .utf8)
+        Fixtures.write(good, to: "\(directory)/general.yaml")
+        Fixtures.write("id: broken\ntitle: [unclosed\n", to: "\(directory)/broken.yaml")
+        let cache = ModelCache(catalog: ModelCatalog(directory: directory), interval: .zero)
+        #expect(cache.loadable().map(\.id) == ["general"])
+        let problems = cache.problems()
+        #expect(problems.count == 1 && problems.first?.file == "\(directory)/broken.yaml")
+        #expect(problems.first?.description.hasPrefix("\(directory)/broken.yaml:") == true)
+        try FileManager.default.removeItem(atPath: "\(directory)/broken.yaml")
+        Fixtures.write(good.replacingOccurrences(of: "id: general", with: "id: broken"), to: "\(directory)/broken.yaml")
+        #expect(cache.problems().isEmpty && cache.loadable().map(\.id) == ["broken", "general"])
+    }
+
     @Test func htmlEscapesTranscriptText() throws {
         let directory = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanUp(directory) }
