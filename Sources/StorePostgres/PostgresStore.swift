@@ -284,8 +284,9 @@ public final class PostgresStore: DebriefStore {
                 let id = try row["id"].decode(Int64.self)
                 completion = .stored(id)
                 if let webhook {
-                    try await Self.queueDeliveries(connection, event: webhook.event, payload: webhook.payload(id, now),
-                                                   reportID: id, urls: webhook.urls, now: now, logger: logger)
+                    _ = try await Self.query(connection, try Self.deliveries(event: webhook.event,
+                                                                         payload: webhook.payload(id, now), reportID: id,
+                                                                         urls: webhook.urls, now: now), logger: logger)
                 }
             } else {
                 let existing = try await Self.query(connection, """
@@ -494,21 +495,18 @@ public final class PostgresStore: DebriefStore {
 extension PostgresStore {
     public func enqueueWebhook(event: String, payload: Data, reportID: ReportID?, urls: [String], now: Date) async throws {
         guard !urls.isEmpty else { return }
-        let logger = logger
-        try await transaction("queueing a webhook") { connection in
-            try await Self.queueDeliveries(connection, event: event, payload: payload, reportID: reportID, urls: urls,
-                                           now: now, logger: logger)
-        }
+        _ = try await rows("queueing a webhook", try Self.deliveries(event: event, payload: payload, reportID: reportID,
+                                                                 urls: urls, now: now))
     }
 
-    /// One pending delivery per receiver.
-    private static func queueDeliveries(_ connection: PostgresConnection, event: String, payload: Data,
-                                        reportID: ReportID?, urls: [String], now: Date, logger: Logger) async throws {
-        try await connection.query("""
-            INSERT INTO webhook_delivery (url, event, payload, report_id, status, next_attempt_at, created_at)
-            SELECT url, \(event), \(payload), \(reportID), 'pending', \(now.timeIntervalSince1970), \(now.timeIntervalSince1970)
-            FROM unnest(\(urls)::text[]) AS url
-            """, logger: logger)
+    /// One pending delivery per receiver, in one statement (run alone, or inside the transaction of its record).
+    private static func deliveries(event: String, payload: Data, reportID: ReportID?, urls: [String],
+                                   now: Date) throws -> PostgresQuery {
+        try """
+        INSERT INTO webhook_delivery (url, event, payload, report_id, status, next_attempt_at, created_at)
+        SELECT url, \(event), \(payload), \(reportID), 'pending', \(now.timeIntervalSince1970), \(now.timeIntervalSince1970)
+        FROM unnest(\(urls)::text[]) AS url RETURNING id
+        """
     }
 
     public func claimWebhook(leaseSeconds: Double, now: Date) async throws -> WebhookDelivery? {
@@ -563,8 +561,10 @@ extension PostgresStore {
             }
             let stored = try Self.rating(row)
             if let webhook {
-                try await Self.queueDeliveries(connection, event: webhook.event, payload: webhook.payload(stored, now),
-                                               reportID: stored.reportID, urls: webhook.urls, now: now, logger: logger)
+                _ = try await Self.query(connection, try Self.deliveries(event: webhook.event,
+                                                                     payload: webhook.payload(stored, now),
+                                                                     reportID: stored.reportID, urls: webhook.urls,
+                                                                     now: now), logger: logger)
             }
             return stored
         }

@@ -7,7 +7,7 @@ public enum AccountRules {
     public static let minimumPassword = 8
     public static let longestName = 100
 
-    public enum Problem: Error, Equatable, Sendable {
+    public enum Problem: Equatable, Sendable {
         case badName
         case managerWithoutJobs
         case candidateWithoutID

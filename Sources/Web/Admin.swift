@@ -90,20 +90,6 @@ func addAdminRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
     }
 }
 
-/// The fields of a url-encoded form, repeated names kept (the job checkboxes).
-struct FormFields {
-    private let items: [(String, String)]
-
-    init(_ body: String) {
-        var components = URLComponents()
-        components.percentEncodedQuery = body.replacingOccurrences(of: "+", with: "%20")
-        items = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
-    }
-
-    func first(_ name: String) -> String? { items.first { $0.0 == name }?.1 }
-    func all(_ name: String) -> [String] { items.filter { $0.0 == name }.map(\.1) }
-}
-
 /// The users page, drawn on the server in English or Chinese.
 struct AdminPages {
     let language: UILanguage

@@ -292,6 +292,21 @@ func notFound(_ language: UILanguage, what: String? = nil, account: HTML.Account
                      account: account)
 }
 
+/// The fields of a url-encoded form, repeated names kept (checkboxes); the CSRF check and the admin's
+/// forms read them.
+struct FormFields {
+    private let items: [(String, String)]
+
+    init(_ body: String) {
+        var components = URLComponents()
+        components.percentEncodedQuery = body.replacingOccurrences(of: "+", with: "%20")
+        items = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+    }
+
+    func first(_ name: String) -> String? { items.first { $0.0 == name }?.1 }
+    func all(_ name: String) -> [String] { items.filter { $0.0 == name }.map(\.1) }
+}
+
 func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
     Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
              body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
