@@ -27,7 +27,7 @@ func benchmark(_ name: String, measuring target: Target.Dependency) -> Target {
 
 let package = Package(
     name: "Debrief",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "debrief", targets: ["debrief"]),
     ],
@@ -53,8 +53,11 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswresample-dev", "libswscale-dev"])]
         ),
-        // Shared value types, competency models (YAML), the report.
+        // Shared value types: the recording bundle and analysis request, competency models (YAML with limits), the
+        // report. Yams's libyaml (CYaml) also gives the event stream the YAML limits are checked on.
         .target(name: "DebriefModel", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The file operations every edge shares: paths from outside confined to their root, safe output writes.
+        .target(name: "LocalFiles", dependencies: ["DebriefModel"]),
         // The only code that touches FFmpeg.
         .target(name: "MediaDecoding", dependencies: ["CFFmpeg", "DebriefModel"]),
         // Pure analysis: buffers in, values out.
@@ -64,43 +67,53 @@ let package = Package(
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
         .target(name: "Transcripts", dependencies: ["DebriefModel", "CICU"], swiftSettings: optimisedInDebug),
         .target(name: "Scoring", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug + vectorISA),
-        // Speech recognition client (OpenAI-compatible API) and the temporary audio it sends: an edge.
-        .target(name: "ASR", dependencies: ["DebriefModel", "Transcripts"]),
-        // Composition of one recording's analysis.
-        .target(name: "Pipeline", dependencies: [
-            "DebriefModel", "MediaDecoding", "Prosody", "Vision", "Transcripts", "Scoring", "ASR",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
         // Report → HTML / text, escaping by default (pure).
         .target(name: "Rendering", dependencies: ["DebriefModel"]),
-        // Storage protocols and drivers.
-        .target(name: "Store", dependencies: ["DebriefModel"]),
+        // Composition of one recording's analysis (gather → measure → assemble); owns the protocols its edges
+        // implement (speech recognition).
+        .target(name: "Pipeline", dependencies: [
+            "DebriefModel", "LocalFiles", "MediaDecoding", "Prosody", "Vision", "Transcripts", "Scoring",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The `eval` harnesses against reference data (prosody vs Praat, faces vs OpenCV, transcripts, recognition).
+        .target(name: "Evaluation", dependencies: [
+            "DebriefModel", "Pipeline", "MediaDecoding", "Prosody", "Vision", "Transcripts",
+        ]),
+        // Storage protocols, the in-memory driver, account rules and secrets.
+        .target(name: "Store", dependencies: [
+            "DebriefModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
         .target(name: "StoreSQLite", dependencies: ["Store", "DebriefModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "StorePostgres", dependencies: [
             "Store", "DebriefModel",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Edges.
+        // Edges (none imports another; the CLI assembles them).
+        // Speech recognisers: the OpenAI-compatible client and the embedded recogniser's process.
+        .target(name: "ASR", dependencies: ["DebriefModel", "Transcripts", "Pipeline"]),
+        // The watched inbox, the worker pool and its child processes, the outboxes.
         .target(name: "Service", dependencies: [
-            "Pipeline", "Store", "DebriefModel", "Web",
+            "Pipeline", "Store", "DebriefModel", "LocalFiles",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
+        // HTTP: pages, JSON API, sign-in.
         .target(name: "Web", dependencies: [
             "Store", "DebriefModel", "Rendering", "Scoring",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // The command line: assembles the application (picks the drivers, wires the edges).
         .executableTarget(name: "debrief", dependencies: [
-            "Pipeline", "Service", "Web", "Store", "StoreSQLite", "StorePostgres", "DebriefModel", "Rendering", "Vision",
-            "Scoring", "ASR",
+            "Pipeline", "Evaluation", "Service", "Web", "Store", "StoreSQLite", "StorePostgres", "DebriefModel",
+            "LocalFiles", "Rendering", "Vision", "Scoring", "ASR",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,15 +133,17 @@ let package = Package(
         .testTarget(name: "ProsodyTests", dependencies: ["Prosody", "DebriefModel", "TestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "DebriefModel", "TestSupport"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "DebriefModel", "TestSupport"]),
-        .testTarget(name: "ASRTests", dependencies: ["ASR", "Pipeline", "Transcripts", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "ASRTests", dependencies: ["ASR", "Pipeline", "Evaluation", "Transcripts", "DebriefModel",
+                                                     "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "DebriefModel", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DebriefModel", "Rendering", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Evaluation", "DebriefModel", "LocalFiles",
+                                                          "Rendering", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
             "StoreSQLite", "StorePostgres", "Store", "DebriefModel", "TestSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "ServiceTests", dependencies: [
-            "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "TestSupport",
+            "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "LocalFiles", "Rendering", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -12,18 +12,6 @@ public struct ASRError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// What the recogniser says it is.
-public struct RecognizerInfo: Sendable, Equatable {
-    public var name: String
-    /// True when it can transcribe English only (then Chinese audio is not sent to it).
-    public var englishOnly: Bool
-
-    public init(name: String, englishOnly: Bool) {
-        self.name = name
-        self.englishOnly = englishOnly
-    }
-}
-
 /// A client of the OpenAI-compatible transcription API (`POST /v1/audio/transcriptions`, `verbose_json`, word
 /// timestamps) that whisper.cpp's server, faster-whisper servers, LocalAI, vLLM, hosted services and Debrief's own
 /// local recogniser (`asr/server.py`) share. Bounded waits, retries with backoff, one chunk per request.

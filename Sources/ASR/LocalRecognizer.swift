@@ -1,10 +1,16 @@
+import DebriefModel
 import Foundation
 
 /// Debrief's embedded recogniser (`asr/server.py` in the virtual environment `scripts/asr-setup.sh` makes), run as
 /// a child process on loopback for as long as Debrief needs it.
 public final class LocalRecognizer: @unchecked Sendable {
     public let client: ASRClient
+    /// What the server said it is, asked once it answered.
+    public let info: RecognizerInfo?
     private let process: Process
+
+    /// The recogniser analyses use (this server).
+    public var recognizer: ServerRecognizer { ServerRecognizer(client: client, info: info) }
 
     /// The interpreter and the server script, when the setup has been run: `$DEBRIEF_ASR_HOME` (default `.asr`) and
     /// `asr/server.py` beside it.
@@ -41,6 +47,7 @@ public final class LocalRecognizer: @unchecked Sendable {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text),
                let url = URL(string: "http://127.0.0.1:\(port)") {
                 client = ASRClient(baseURL: url, model: "local")
+                info = client.info()
                 self.process = process
                 return
             }

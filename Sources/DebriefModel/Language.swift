@@ -34,3 +34,20 @@ extension Unicode.Scalar {
         }
     }
 }
+
+/// Language of a rendered page.
+public enum UILanguage: String, Sendable {
+    case en
+    case zh
+
+    /// Picks the language from an explicit `?lang=` value, else the first supported tag of `Accept-Language`.
+    public static func negotiate(query: String?, acceptLanguage: String?) -> UILanguage {
+        if let query, let language = UILanguage(rawValue: query.lowercased()) { return language }
+        for part in (acceptLanguage ?? "").split(separator: ",") {
+            let tag = part.split(separator: ";")[0].trimmingWhitespace.lowercased()
+            if tag.hasPrefix("zh") { return .zh }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .en
+    }
+}

@@ -38,19 +38,25 @@ public struct RecordingMetadata: Sendable, Codable, Equatable {
 import Yams
 
 extension RecordingMetadata {
+    /// Parses a metadata file's bytes: UTF-8 text within `YAMLLimits.metadata`.
+    public static func parse(data: [UInt8], file: String) throws(ModelError) -> RecordingMetadata {
+        guard data.count <= YAMLLimits.metadata.bytes else {
+            throw ModelError(code: .tooLarge, file: file, reason: "metadata larger than "
+                + "\(YAMLLimits.metadata.bytes >> 10) KiB: refused unread")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw ModelError(code: .syntax, file: file, reason: "metadata is not UTF-8 text")
+        }
+        return try parse(text: text, file: file)
+    }
+
     /// Parses sidecar metadata (YAML, or JSON — a subset of YAML). Unknown keys are ignored for forward
     /// compatibility.
     /// - Throws: `ModelError` naming the sidecar file and what is wrong.
     public static func parse(text source: String, file: String) throws(ModelError) -> RecordingMetadata {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: source)
-        } catch let error as YamlError {
-            throw ModelError(code: .syntax, file: file, line: error.line, reason: "malformed metadata: \(error.problem)")
-        } catch {
-            throw ModelError(code: .syntax, file: file, reason: "malformed metadata: \(error)")
+        guard let root = try YAMLDocument.compose(source, file: file, limits: .metadata, what: "metadata") else {
+            return RecordingMetadata()
         }
-        guard let root else { return RecordingMetadata() }
         let reader = NodeReader(file: file)
         let map: Node.Mapping
         map = try reader.mapping(root, key: "(top level)")

@@ -27,13 +27,24 @@ enum LoopState {
     case finished
 }
 
-/// Owns an `AVFormatContext` opened for reading; closed with `avformat_close_input`.
+/// Owns an `AVFormatContext` opened for reading; closed with `avformat_close_input`. It reads through the
+/// `FileInput` it keeps (our own I/O context, which sees every byte once), never by opening a URL itself.
 final class InputFormat {
     let pointer: UnsafeMutablePointer<AVFormatContext>
+    /// Outlives the format context (released after `deinit` closes it).
+    let input: FileInput
 
-    /// Opens `path` for demuxing, limited to local files and bounded probing.
-    init(path: String, limits: DecodeLimits, raw: RawPCM? = nil) throws(DecodeError) {
-        var context: UnsafeMutablePointer<AVFormatContext>? = nil
+    /// Opens `path` for demuxing through `input`, with bounded probing. Nested opens (a playlist's segments, a
+    /// concat script's files) are refused: no protocol is allowed, so a hostile file cannot make FFmpeg read
+    /// anything but itself.
+    init(path: String, input: FileInput, limits: DecodeLimits, raw: RawPCM? = nil) throws(DecodeError) {
+        self.input = input
+        var context: UnsafeMutablePointer<AVFormatContext>? = avformat_alloc_context()
+        guard let allocated = context else {
+            throw DecodeError(code: .outOfMemory, file: path, reason: "cannot allocate a format context")
+        }
+        allocated.pointee.pb = input.context
+        allocated.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         var options: OpaquePointer? = nil
         var inputFormat: UnsafePointer<AVInputFormat>? = nil
         if let raw {
@@ -41,11 +52,11 @@ final class InputFormat {
             av_dict_set(&options, "sample_rate", String(raw.sampleRate), 0)
             av_dict_set(&options, "ch_layout", "mono", 0)
         }
-        // Only the `file` protocol: a hostile playlist or concat script cannot make FFmpeg open URLs.
-        av_dict_set(&options, "protocol_whitelist", "file", 0)
+        av_dict_set(&options, "protocol_whitelist", "none", 0)
         av_dict_set(&options, "probesize", String(limits.probeBytes), 0)
         av_dict_set(&options, "analyzeduration", String(limits.analyzeMicroseconds), 0)
         av_dict_set(&options, "max_streams", String(limits.maxStreams), 0)
+        // On failure avformat_open_input frees the context (not our I/O context).
         let opened = AVResult(rawValue: avformat_open_input(&context, path, inputFormat, &options))
         av_dict_free(&options)
         guard !opened.isError, let context else {

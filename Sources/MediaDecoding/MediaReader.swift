@@ -30,6 +30,9 @@ public struct DecodeStats: Sendable, Equatable {
     public var cues = 0
     public var decodeErrors = 0
     public var lastVideoTime: Double?
+    /// Bytes read from the file: what FFmpeg read, and what the byte observer was caught up with (a file is read
+    /// about once, whatever the container).
+    public var bytesRead: Int64 = 0
 
     public var audioSeconds: Double { Double(audioSamples) / Double(analysisSampleRate) }
 }
@@ -53,12 +56,17 @@ public final class MediaReader {
     private let subtitleIndex: Int?
     private let options: DecodeOptions
 
-    public init(path: String, options: DecodeOptions = DecodeOptions()) throws(DecodeError) {
+    /// Opens the recording and reads its stream information.
+    /// - Parameter observer: sees every byte of the file once, in order, as it is read (the content hash); the
+    ///   bytes FFmpeg skipped over reach it in `decode`'s last step.
+    public init(path: String, options: DecodeOptions = DecodeOptions(),
+                observer: ByteObserver? = nil) throws(DecodeError) {
         FFmpegLog.quiet()
         self.path = path
         self.options = options
         let size = try Self.checkFile(path)
-        let format = try InputFormat(path: path, limits: options.limits, raw: options.raw)
+        let format = try InputFormat(path: path, input: try FileInput(path: path, observer: observer),
+                                     limits: options.limits, raw: options.raw)
         self.format = format
         let context = format.pointer
         func best(_ type: AVMediaType) -> Int? {
@@ -193,6 +201,8 @@ public final class MediaReader {
         try audio?.decode(nil, frame: frame, file: path, stats: &stats, sink: &sink)
         try audio?.finish(stats: &stats, sink: &sink)
         try video?.decode(nil, frame: frame, file: path, stats: &stats, sink: &sink)
+        format.input.finish()
+        stats.bytesRead = format.input.bytesRead
         return stats
     }
 

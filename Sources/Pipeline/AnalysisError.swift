@@ -29,9 +29,9 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
-    init(_ error: DecodeError) { self.init(code: .decode, message: error.description) }
-    init(_ error: TranscriptError) { self.init(code: .transcript, message: error.description) }
-    init(_ error: ModelError) { self.init(code: .model, message: error.description) }
+    public init(_ error: DecodeError) { self.init(code: .decode, message: error.description) }
+    public init(_ error: TranscriptError) { self.init(code: .transcript, message: error.description) }
+    public init(_ error: ModelError) { self.init(code: .model, message: error.description) }
 
     public var description: String { message }
 

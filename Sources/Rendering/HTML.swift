@@ -1,3 +1,4 @@
+import DebriefModel
 /// Minimal HTML building with escaping by default: every piece of text passes through `escape`.
 public enum HTML {
     /// Escapes the five characters that matter in element content and quoted attributes. Works on UTF-8 bytes (the
@@ -98,23 +99,6 @@ extension HTML {
             !item.isEmpty && item.split(separator: "=", maxSplits: 1).first.map(String.init) != "lang"
         }
         return escape("?" + (kept.map(String.init) + ["lang=" + language.rawValue]).joined(separator: "&"))
-    }
-}
-
-/// Language of a rendered page.
-public enum UILanguage: String, Sendable {
-    case en
-    case zh
-
-    /// Picks the language from an explicit `?lang=` value, else the first supported tag of `Accept-Language`.
-    public static func negotiate(query: String?, acceptLanguage: String?) -> UILanguage {
-        if let query, let language = UILanguage(rawValue: query.lowercased()) { return language }
-        for part in (acceptLanguage ?? "").split(separator: ",") {
-            let tag = part.split(separator: ";")[0].trimmingCharacters(in: " ").lowercased()
-            if tag.hasPrefix("zh") { return .zh }
-            if tag.hasPrefix("en") { return .en }
-        }
-        return .en
     }
 }
 

@@ -1,6 +1,6 @@
 import DebriefModel
 import Foundation
-import Pipeline
+import LocalFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,49 +15,36 @@ public enum FinishedFiles: String, Sendable, CaseIterable {
     public func inbox(_ root: String) -> FinishedMover? { self == .move ? FinishedMover(inbox: root) : nil }
 }
 
-/// The recording at `path` and its sidecars: files in its folder named `STEM.*` (transcripts, metadata,
-/// `STEM.transcript.json`) that are not recordings of their own.
-public func bundleFiles(of path: String) -> [String] {
-    let directory = (path as NSString).deletingLastPathComponent
-    let name = (path as NSString).lastPathComponent
-    let stem = (name as NSString).deletingPathExtension
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-    let members = names.filter { other in
-        guard other != name else { return true }
-        guard other.hasPrefix(stem + ".") else { return false }
-        return !recordingExtensions.contains((other as NSString).pathExtension.lowercased())
-    }
-    return members.sorted().map { (directory as NSString).appendingPathComponent($0) }
-}
-
 /// Moves finished bundles out of the watched folder.
 public struct FinishedMover: Sendable {
     public let inbox: String
 
-    /// Moves the bundle of `path` into `processed/` (or `failed/`), keeping its path below the inbox. A name
-    /// already taken there gets a numeric suffix; nothing is overwritten. Returns the new location of `path`.
+    public init(inbox: String) { self.inbox = inbox }
+
+    /// Moves every file of `bundle` into `processed/` (or `failed/`), keeping its folder below the inbox. A name
+    /// already taken there gets a numeric prefix; nothing is overwritten. Returns the bundle where it now is.
     @discardableResult
-    public func move(_ path: String, succeeded: Bool) throws -> String {
+    public func move(_ bundle: RecordingBundle, succeeded: Bool) throws -> RecordingBundle {
         let root = inbox.hasSuffix("/") ? String(inbox.dropLast()) : inbox
-        guard path.hasPrefix(root + "/") else { return path }
+        let path = bundle.primaryPath
+        guard path.hasPrefix(root + "/") else { return bundle }
         let relative = String(path.dropFirst(root.count + 1))
         let target = ((root as NSString).appendingPathComponent(succeeded ? "processed" : "failed") as NSString)
             .appendingPathComponent((relative as NSString).deletingLastPathComponent)
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        var moved = path
-        for file in bundleFiles(of: path) {
-            var destination = (target as NSString).appendingPathComponent((file as NSString).lastPathComponent)
+        var moved = bundle.moved(to: target)
+        for name in bundle.files where FileManager.default.fileExists(atPath: bundle.path(name)) {
+            var destination = (target as NSString).appendingPathComponent(name)
             var suffix = 1
             while FileManager.default.fileExists(atPath: destination) {
-                let name = (file as NSString).lastPathComponent
                 destination = (target as NSString).appendingPathComponent("\(suffix)-\(name)")
                 suffix += 1
             }
             // rename(2): atomic on one filesystem; the watcher never sees half a file.
-            guard rename(file, destination) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file])
+            guard rename(bundle.path(name), destination) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: bundle.path(name)])
             }
-            if file == path { moved = destination }
+            if name == bundle.primary { moved.primary = (destination as NSString).lastPathComponent }
         }
         return moved
     }
@@ -73,14 +60,15 @@ public func currentLocation(of path: String, inbox: String) -> String? {
     }.first { FileManager.default.fileExists(atPath: $0) }
 }
 
-/// Finds a candidate's files in the inbox: a recording with its sidecars (same stem), wherever the service left it.
+/// Finds a candidate's files in the inbox: a recording with its sidecars and résumé, wherever the service left it.
+/// Only files inside the inbox are ever returned, whatever a metadata file or a stored path names.
 public struct CandidateFiles: Sendable {
     public let inbox: String
 
     public init(inbox: String) { self.inbox = inbox }
 
-    /// `path` and its sidecars (with a résumé file its metadata names), at the inbox path and in processed/ and
-    /// failed/.
+    /// The files of the bundle of `path` (with the résumé its metadata names), at the inbox path and in
+    /// `processed/` and `failed/`.
     public func bundle(of path: String) -> [String] {
         let relative = path.hasPrefix(inbox + "/") ? String(path.dropFirst(inbox.count + 1)) : nil
         var places = [path]
@@ -90,33 +78,49 @@ public struct CandidateFiles: Sendable {
                     .appendingPathComponent(relative))
             }
         }
-        let files = places.flatMap(bundleFiles(of:))
-        return files + files.compactMap(Self.resume(namedBy:))
+        var files: [String] = []
+        for place in places where FileManager.default.fileExists(atPath: place) {
+            let bundle = BundleFolder.bundle(at: place)
+            files += bundle.paths.filter { FileManager.default.fileExists(atPath: $0) }
+            if let resume = bundle.metadata.flatMap({ resume(namedBy: bundle.path($0), in: bundle.directory) }) {
+                files.append(resume)
+            }
+        }
+        return files.filter { ConfinedPath.isInside($0, roots: [inbox]) }
     }
 
-    /// The résumé file a metadata sidecar points at, if any.
-    static func resume(namedBy path: String) -> String? {
-        guard metadataExtensions.contains((path as NSString).pathExtension.lowercased()),
-              let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let file = (try? RecordingMetadata.parse(text: text, file: path))?.resumeFile else { return nil }
-        return file.hasPrefix("/") ? file
-            : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+    /// The résumé file a metadata sidecar names, if it is a .txt/.md file in the sidecar's own folder.
+    func resume(namedBy path: String, in directory: String) -> String? {
+        guard let metadata = try? Self.metadata(at: path), let named = metadata.resumeFile else { return nil }
+        return try? ConfinedPath.resolve(named, within: directory.isEmpty ? "." : directory,
+                                         extensions: RecordingBundle.resumeExtensions)
     }
 
-    /// Metadata sidecars (.json/.yaml/.yml) in the inbox tree whose `candidate` is `candidate`.
-    public func metadataNaming(_ candidate: String) -> [String] {
+    /// The recordings (or bare transcripts) in the inbox tree whose metadata names `candidate` — whatever became
+    /// of their jobs, failed ones included — and any such metadata file that belongs to no recording.
+    public func recordingsNaming(_ candidate: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: inbox) else { return [] }
         var found: [String] = []
         while let relative = walker.nextObject() as? String {
-            guard metadataExtensions.contains((relative as NSString).pathExtension.lowercased()) else { continue }
+            guard RecordingBundle.isMetadata(relative) else { continue }
             let path = (inbox as NSString).appendingPathComponent(relative)
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  ((attributes[.size] as? NSNumber)?.intValue ?? .max) < 1 << 20,
-                  let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            if let metadata = try? RecordingMetadata.parse(text: text, file: path), metadata.candidate == candidate {
-                found.append(path)
-            }
+            guard let metadata = try? Self.metadata(at: path), metadata.candidate == candidate else { continue }
+            let directory = (path as NSString).deletingLastPathComponent
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            let owners = RecordingBundle.bundles(in: names, directory: directory)
+                .filter { $0.metadata == (path as NSString).lastPathComponent }
+            found += owners.isEmpty ? [path] : owners.map(\.primaryPath)
         }
         return found
+    }
+
+    /// A metadata file parsed within the limits outside input gets (a hostile one is refused in microseconds).
+    static func metadata(at path: String) throws -> RecordingMetadata {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+              info.st_size <= YAMLLimits.metadata.bytes, let data = FileManager.default.contents(atPath: path) else {
+            throw CocoaError(.fileReadUnknown)
+        }
+        return try RecordingMetadata.parse(data: [UInt8](data), file: path)
     }
 }

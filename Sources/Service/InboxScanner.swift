@@ -1,8 +1,6 @@
 import DebriefModel
 import Foundation
-import Pipeline
 import Store
-import Transcripts
 
 /// What one scan of the inbox sees of a file.
 public struct FileObservation: Sendable, Equatable {
@@ -15,13 +13,13 @@ public struct FileObservation: Sendable, Equatable {
     }
 }
 
-/// Decides which inbox files are complete recordings (or bare transcripts) ready to queue.
+/// Decides which inbox files are complete recordings (or bare transcripts) ready to queue, and hands each out once
+/// as a `RecordingBundle` (the naming rules are the bundle's).
 ///
 /// A file is taken only once its size and modification time have stayed the same for `stableSeconds` (a copy in
 /// progress keeps changing both). Dot-files and temporary names (`.part`, `.partial`, `.tmp`, `.crdownload`, `~`)
-/// are ignored, and so are sidecars (`.json`/`.yaml` metadata; `.vtt/.srt/.txt` beside a recording). The first
-/// level of sub-folders names the model (`inbox/sales-manager/alice.mp4`); `processed/` and `failed/` are skipped.
-/// Pure: the caller lists the directory and supplies the clock.
+/// are ignored, and so are sidecars. The first level of sub-folders names the model (`inbox/sales-manager/alice.mp4`);
+/// `processed/` and `failed/` are skipped. Pure: the caller lists the directory and supplies the clock.
 public struct InboxScanner: Sendable {
     public let root: String
     public let stableSeconds: Double
@@ -29,17 +27,11 @@ public struct InboxScanner: Sendable {
     /// Bundle keys already handed out: each version of a file is returned once.
     private var emitted: Set<String> = []
 
-    public static let temporarySuffixes = [".part", ".partial", ".tmp", ".crdownload", ".download", "~", ".swp"]
     public static let reservedFolders: Set<String> = ["processed", "failed"]
 
     public init(root: String, stableSeconds: Double = 2) {
         self.root = root
         self.stableSeconds = stableSeconds
-    }
-
-    /// Whether `name` is a temporary or hidden file that must never be taken.
-    public static func isIgnored(_ name: String) -> Bool {
-        name.hasPrefix(".") || temporarySuffixes.contains { name.lowercased().hasSuffix($0) }
     }
 
     /// Feeds one listing (relative path → observation) taken at `now`; returns the jobs that became ready.
@@ -65,25 +57,31 @@ public struct InboxScanner: Sendable {
             let observation = listing[relative]!
             return "\(relative)|\(observation.size)|\(Int64(observation.modified.timeIntervalSince1970 * 1000))"
         }
-        let candidates = listing.keys.filter {
-            stable.contains($0) && !emitted.contains(key($0)) && isCandidate($0, listing: listing)
-        }
-        let bundles = Dictionary(uniqueKeysWithValues: candidates.map { ($0, Self.bundle(of: $0, in: listing)) })
-        let settled = candidates.filter { candidate in
-            bundles[candidate]!.allSatisfy { stable.contains($0) && !Self.isIgnored(($0 as NSString).lastPathComponent) }
-        }
+        let folders = Dictionary(grouping: listing.keys) { ($0 as NSString).deletingLastPathComponent }
         let root = self.root
         let absolute = { (relative: String) in (root as NSString).appendingPathComponent(relative) }
-        let inspected = Set(settled.flatMap { bundles[$0]! }.map(absolute))
+        var bundles: [String: (bundle: RecordingBundle, members: [String])] = [:]
+        for relative in listing.keys where stable.contains(relative) && !emitted.contains(key(relative)) {
+            let folder = (relative as NSString).deletingLastPathComponent
+            guard Self.isWatched(folder) else { continue }
+            let names = folders[folder, default: []].map { ($0 as NSString).lastPathComponent }
+            guard let bundle = RecordingBundle.bundle(for: (relative as NSString).lastPathComponent, in: names,
+                                                      directory: folder.isEmpty ? root : absolute(folder),
+                                                      folderModel: folder.isEmpty ? nil : folder) else { continue }
+            bundles[relative] = (bundle, bundle.files.map { folder.isEmpty ? $0 : folder + "/" + $0 })
+        }
+        let settled = bundles.filter { _, entry in
+            entry.members.allSatisfy { stable.contains($0) && !RecordingBundle.isTemporary(($0 as NSString).lastPathComponent) }
+        }
+        let inspected = Set(settled.values.flatMap(\.members).map(absolute))
         let open = inspected.isEmpty ? [] : beingWritten(inspected)
         var ready: [NewJob] = []
-        for relative in settled.sorted() where !bundles[relative]!.contains(where: { open.contains(absolute($0)) }) {
+        for relative in settled.keys.sorted()
+        where !settled[relative]!.members.contains(where: { open.contains(absolute($0)) }) {
             // Zero-byte files are queued too: the analysis says clearly why they fail.
-            let components = relative.split(separator: "/")
-            let folder = components.count > 1 ? String(components[0]) : nil
             let bundleKey = key(relative)
             emitted.insert(bundleKey)
-            ready.append(NewJob(path: absolute(relative), folderModel: folder, bundleKey: bundleKey))
+            ready.append(NewJob(bundle: settled[relative]!.bundle, bundleKey: bundleKey))
         }
         // Forget files that vanished, so a re-dropped file is seen afresh.
         for key in seen.keys where listing[key] == nil {
@@ -93,37 +91,11 @@ public struct InboxScanner: Sendable {
         return ready
     }
 
-    /// The files of the listing that belong with `relative`: itself and its sidecars (`STEM.*` in its folder,
-    /// temporary names included), but not other recordings.
-    static func bundle(of relative: String, in listing: [String: FileObservation]) -> [String] {
-        let directory = (relative as NSString).deletingLastPathComponent
-        let stem = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
-        return listing.keys.filter { other in
-            guard other != relative else { return true }
-            guard (other as NSString).deletingLastPathComponent == directory,
-                  (other as NSString).lastPathComponent.hasPrefix(stem + ".") else { return false }
-            return !recordingExtensions.contains((other as NSString).pathExtension.lowercased())
-        }
-    }
-
-    private func isCandidate(_ relative: String, listing: [String: FileObservation]) -> Bool {
-        let components = relative.split(separator: "/").map(String.init)
-        guard let name = components.last, components.count <= 2 else { return false }
-        if components.count == 2, Self.reservedFolders.contains(components[0]) || Self.isIgnored(components[0]) {
-            return false
-        }
-        guard !Self.isIgnored(name) else { return false }
-        let fileExtension = (name as NSString).pathExtension.lowercased()
-        if metadataExtensions.contains(fileExtension) { return false }
-        if TranscriptFormat(fileExtension: fileExtension) != nil {
-            // A transcript is a job of its own only when no recording shares its stem: `NAME.vtt`, or one answer's
-            // `NAME.q1.vtt`, belongs to `NAME.mp4`.
-            return !listing.keys.contains { other in
-                other != relative && recordingExtensions.contains((other as NSString).pathExtension.lowercased())
-                    && relative.hasPrefix((other as NSString).deletingPathExtension + ".")
-            }
-        }
-        return recordingExtensions.contains(fileExtension)
+    /// The inbox itself and its first level of sub-folders (each a job), but not `processed/`, `failed/` or
+    /// hidden folders.
+    private static func isWatched(_ folder: String) -> Bool {
+        guard !folder.isEmpty else { return true }
+        return !folder.contains("/") && !reservedFolders.contains(folder) && !RecordingBundle.isTemporary(folder)
     }
 }
 

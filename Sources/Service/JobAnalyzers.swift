@@ -1,6 +1,7 @@
 import DebriefModel
 import Dispatch
 import Foundation
+import LocalFiles
 import Pipeline
 #if canImport(Glibc)
 import Glibc
@@ -39,24 +40,28 @@ public struct AnalysisLimits: Sendable, Equatable {
 }
 
 /// Analyses each recording in a child process — `debrief analyze-job`, the same binary re-executing itself — so that
-/// a file that crashes FFmpeg, exhausts memory or never finishes costs one job, never the service. The child caps
-/// its own address space (RLIMIT_AS) and core dumps, stops within a second of its parent's death (it polls
-/// `getppid`), and writes the report to a temporary file that it renames when complete; the parent kills it at the
-/// wall-clock limit.
+/// a file that crashes FFmpeg, exhausts memory or never finishes costs one job, never the service. The whole
+/// `AnalysisRequest` goes to the child as one JSON file (no option travels as a separate argument, so none can be
+/// dropped on the way). The child caps its own address space (RLIMIT_AS) and core dumps, stops within a second of its
+/// parent's death (it polls `getppid`), and writes the report to a temporary file that it renames when complete; the
+/// parent kills it at the wall-clock limit.
 public struct IsolatedAnalyzer: JobAnalyzing {
     /// The `debrief` executable.
     public let executable: String
-    /// Arguments before the per-job ones: `["analyze-job", "--models", DIR, ...]`.
-    public let arguments: [String]
-    /// Where the children's reports and logs are written while a job runs (removed afterwards).
+    /// Where the children's requests, reports and logs are written while a job runs (removed afterwards).
     public let scratch: String
     public let limits: AnalysisLimits
 
-    public init(executable: String, arguments: [String], scratch: String, limits: AnalysisLimits = AnalysisLimits()) {
+    public init(executable: String, scratch: String, limits: AnalysisLimits = AnalysisLimits()) {
         self.executable = executable
-        self.arguments = arguments
         self.scratch = scratch
         self.limits = limits
+    }
+
+    /// The command line of one child: process concerns only; everything about the analysis is in the request file.
+    func childArguments(request: String, output: String) -> [String] {
+        ["analyze-job", "--request", request, "--output", output, "--parent", String(getpid()),
+         "--memory-limit", String(limits.memoryBytes)]
     }
 
     /// This process's own executable.
@@ -69,21 +74,25 @@ public struct IsolatedAnalyzer: JobAnalyzing {
 
     public func analyze(_ request: AnalysisRequest) async -> Result<Report, AnalysisError> {
         let base = (scratch as NSString).appendingPathComponent(Self.filePrefix + UUID().uuidString)
-        let output = base + ".json", log = base + ".log", stdoutPath = base + ".out"
-        defer { for path in [output, output + ".part", log, stdoutPath] { unlink(path) } }
+        let output = base + ".json", log = base + ".log", stdoutPath = base + ".out", requestPath = base + ".request"
+        defer { for path in [output, output + ".part", log, stdoutPath, requestPath] { unlink(path) } }
         do {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            guard let handle = OutputFile.createForWriting(requestPath) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+            try handle.write(contentsOf: try JSONEncoder().encode(request))
+            try handle.close()
         } catch {
-            return .failure(AnalysisError(code: .crashed, message: "\(scratch): cannot create the scratch directory"))
+            return .failure(AnalysisError(code: .crashed, message: "\(scratch): cannot write the analysis request "
+                + "for the child process (\(error.localizedDescription))"))
         }
-        var childArguments = arguments + [request.input, "--output", output, "--parent", String(getpid()),
-                                          "--memory-limit", String(limits.memoryBytes)]
-        if let folder = request.folderModel { childArguments += ["--folder-model", folder] }
-        let executable = executable, wallSeconds = limits.wallSeconds, finalArguments = childArguments
+        let executable = executable, wallSeconds = limits.wallSeconds
+        let arguments = childArguments(request: requestPath, output: output)
         let outcome = await runBlocking {
-            Self.run(executable, finalArguments, stdout: stdoutPath, stderr: log, wallSeconds: wallSeconds)
+            Self.run(executable, arguments, stdout: stdoutPath, stderr: log, wallSeconds: wallSeconds)
         }
-        let name = request.input
+        let name = request.bundle.primaryPath
         switch outcome {
         case .failure(let error):
             return .failure(AnalysisError(code: .crashed, message: "\(name): cannot start the analysis process (\(error))"))
@@ -130,7 +139,7 @@ public struct IsolatedAnalyzer: JobAnalyzing {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
-        guard let out = createFileForWriting(stdout), let err = createFileForWriting(stderr) else {
+        guard let out = OutputFile.createForWriting(stdout), let err = OutputFile.createForWriting(stderr) else {
             return .failure(AnalysisError(code: .crashed, message: "\(stdout): cannot create the child's output"))
         }
         defer {
@@ -195,14 +204,6 @@ public struct ChildFailure: Codable, Sendable {
         code = error.code.rawValue
         message = error.message
     }
-}
-
-/// Creates (or truncates) `path` and opens it for writing, in place. Foundation's `createFile` writes through a
-/// temporary `.dat.nosync…` file and a rename, which a process killed at that moment leaves behind in a directory
-/// that only `job-PID-…` files are swept from.
-public func createFileForWriting(_ path: String) -> FileHandle? {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    return descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil
 }
 
 /// Whether a process with this id exists (signal 0 probes without sending anything).

@@ -1,6 +1,7 @@
 import DebriefModel
 import Dispatch
 import Foundation
+import LocalFiles
 import Logging
 import Pipeline
 import ServiceLifecycle
@@ -74,6 +75,8 @@ public struct WorkerPool: Service {
     public let store: any DebriefStore
     public let analyzer: any JobAnalyzing
     public let count: Int
+    /// Which models score the jobs (the catalogue, and the model when nothing names one).
+    public let model: ModelReference
     public let options: AnalysisOptions
     public let policy: QueuePolicy
     public let idleInterval: Duration
@@ -88,7 +91,7 @@ public struct WorkerPool: Service {
     /// Webhook receivers told of each new report (`report.created`, through the store's outbox).
     public var webhooks: [String] = []
 
-    public init(store: any DebriefStore, analyzer: any JobAnalyzing, count: Int,
+    public init(store: any DebriefStore, analyzer: any JobAnalyzing, count: Int, model: ModelReference,
                 options: AnalysisOptions = AnalysisOptions(), policy: QueuePolicy = QueuePolicy(),
                 idleInterval: Duration = .milliseconds(500), sweepInterval: Duration = .seconds(5),
                 name: String = ProcessInfo.processInfo.hostName, scratch: String? = nil,
@@ -96,6 +99,7 @@ public struct WorkerPool: Service {
         self.store = store
         self.analyzer = analyzer
         self.count = max(1, count)
+        self.model = model
         self.options = options
         self.policy = policy
         self.idleInterval = idleInterval
@@ -104,13 +108,6 @@ public struct WorkerPool: Service {
         self.name = name
         self.scratch = scratch
         self.finished = finished
-    }
-
-    public init(store: any DebriefStore, analyzer: Analyzer, count: Int, options: AnalysisOptions = AnalysisOptions(),
-                idleInterval: Duration = .milliseconds(500), name: String = ProcessInfo.processInfo.hostName,
-                logger: Logger) {
-        self.init(store: store, analyzer: InProcessAnalyzer(analyzer), count: count, options: options,
-                  idleInterval: idleInterval, name: name, logger: logger)
     }
 
     public func run() async throws {
@@ -176,7 +173,8 @@ public struct WorkerPool: Service {
     /// job (transient ones re-queue it with a backoff); they never stop the worker.
     public func process(_ job: Job) async throws {
         guard let lease = job.lease else { return }
-        let request = AnalysisRequest(input: job.path, folderModel: job.folderModel, options: options)
+        let bundle = job.bundle ?? BundleFolder.bundle(at: job.path, folderModel: job.folderModel)
+        let request = AnalysisRequest(bundle: bundle, model: model, options: options)
         let heartbeat = Task { await keepAlive(lease) }
         let outcome = await analyzer.analyze(request)
         heartbeat.cancel()
@@ -204,19 +202,19 @@ public struct WorkerPool: Service {
                 let after = try await store.fail(lease, failure, policy: policy, now: Date())
                 logger.warning(after.status == .queued ? "job failed; it will be tried again" : "job failed",
                                metadata: ["job": "\(job.id)", "reason": "\(error.message)"])
-                if after.status == .failed { moveFinished(job, succeeded: false) }
+                if after.status == .failed { moveFinished(bundle, succeeded: false) }
                 return
             }
-            moveFinished(job, succeeded: true)
+            moveFinished(bundle, succeeded: true)
         } catch let error as StoreError where error.code == .fenced {
             logger.error("late write rejected: \(error)", metadata: ["job": "\(job.id)"])
         }
     }
 
-    private func moveFinished(_ job: Job, succeeded: Bool) {
+    private func moveFinished(_ bundle: RecordingBundle, succeeded: Bool) {
         guard let finished else { return }
-        do { try finished.move(job.path, succeeded: succeeded) } catch {
-            logger.error("cannot move the finished recording: \(error)", metadata: ["file": "\(job.path)"])
+        do { try finished.move(bundle, succeeded: succeeded) } catch {
+            logger.error("cannot move the finished recording: \(error)", metadata: ["file": "\(bundle.primaryPath)"])
         }
     }
 

@@ -27,6 +27,7 @@ public actor MemoryStore: DebriefStore {
     public func enqueue(_ job: NewJob, now: Date) throws -> Job? {
         guard !jobsByID.values.contains(where: { $0.bundleKey == job.bundleKey }) else { return nil }
         let new = Job(id: nextJob, path: job.path, folderModel: job.folderModel, bundleKey: job.bundleKey,
+                      bundle: job.bundle,
                       createdAt: now, updatedAt: now)
         jobsByID[nextJob] = new
         nextJob += 1

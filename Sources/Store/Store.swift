@@ -17,16 +17,33 @@ public enum JobStatus: String, Sendable, Codable, CaseIterable {
 
 /// A recording found in the inbox, ready to be queued.
 public struct NewJob: Sendable, Equatable {
-    public var path: String
-    /// The inbox sub-folder, a model hint (`inbox/sales-manager/alice.mp4`).
-    public var folderModel: String?
+    /// The recording and its sidecars, as the watcher found them.
+    public var bundle: RecordingBundle
     /// Identity of this version of the file (path, size, modification time): the same key is never queued twice.
     public var bundleKey: String
 
-    public init(path: String, folderModel: String?, bundleKey: String) {
-        self.path = path
-        self.folderModel = folderModel
+    public init(bundle: RecordingBundle, bundleKey: String) {
+        self.bundle = bundle
         self.bundleKey = bundleKey
+    }
+
+    public var path: String { bundle.primaryPath }
+    /// The inbox sub-folder, a model hint (`inbox/sales-manager/alice.mp4`).
+    public var folderModel: String? { bundle.folderModel }
+}
+
+/// The stored form of a job's bundle (JSON text in the drivers' `bundle` column).
+public enum JobBundle {
+    public static func encode(_ bundle: RecordingBundle?) throws -> String? {
+        guard let bundle else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(bundle), as: UTF8.self)
+    }
+
+    /// Nil for jobs queued before bundles were stored (their bundle is worked out from the folder again).
+    public static func decode(_ text: String?) -> RecordingBundle? {
+        text.flatMap { try? JSONDecoder().decode(RecordingBundle.self, from: Data($0.utf8)) }
     }
 }
 
@@ -35,6 +52,8 @@ public struct Job: Sendable, Equatable, Codable {
     public var path: String
     public var folderModel: String?
     public var bundleKey: String
+    /// The recording and its sidecars as queued; nil for jobs queued before bundles were stored.
+    public var bundle: RecordingBundle?
     public var status: JobStatus
     /// Claims so far (a graceful release gives its claim back).
     public var attempts: Int
@@ -55,7 +74,8 @@ public struct Job: Sendable, Equatable, Codable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: JobID, path: String, folderModel: String?, bundleKey: String, status: JobStatus = .queued,
+    public init(id: JobID, path: String, folderModel: String?, bundleKey: String, bundle: RecordingBundle? = nil,
+                status: JobStatus = .queued,
                 attempts: Int = 0, error: String? = nil, errorCode: String? = nil, worker: String? = nil, reportID: ReportID? = nil,
                 duplicateOf: ReportID? = nil, leaseToken: Int64 = 0, leaseExpiresAt: Date? = nil,
                 notBefore: Date? = nil, createdAt: Date, updatedAt: Date) {
@@ -63,6 +83,7 @@ public struct Job: Sendable, Equatable, Codable {
         self.path = path
         self.folderModel = folderModel
         self.bundleKey = bundleKey
+        self.bundle = bundle
         self.status = status
         self.attempts = attempts
         self.error = error

@@ -30,20 +30,6 @@ public enum AnswerFiles {
         public var note: String?
     }
 
-    /// `NAME.KEY.ext` beside `path` for every transcript format, as (key, file name), naturally ordered by key.
-    public static func find(besides path: String, in names: [String]) -> [(key: String, name: String)] {
-        let name = (path as NSString).lastPathComponent
-        let stem = (name as NSString).deletingPathExtension
-        var found: [(key: String, name: String)] = []
-        for other in names where other != name && other.hasPrefix(stem + ".") {
-            guard let format = TranscriptFormat(path: other) else { continue }
-            let key = String(other.dropFirst(stem.count + 1).dropLast(format.rawValue.count + 1))
-            guard !key.isEmpty, !key.contains("."), key.lowercased() != "transcript" else { continue }
-            found.append((key, other))
-        }
-        return found.sorted { $0.key.compare($1.key, options: [.numeric, .caseInsensitive]) == .orderedAscending }
-    }
-
     public static func join(_ files: [File], questions: [RecordingMetadata.Question]) -> Joined {
         let byID = Dictionary(questions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let ordered = files.allSatisfy({ byID[$0.key] != nil })

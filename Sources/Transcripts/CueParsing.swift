@@ -29,30 +29,6 @@ public struct TranscriptError: Error, Sendable, Equatable, CustomStringConvertib
     }
 }
 
-/// Transcript file formats Debrief reads.
-public enum TranscriptFormat: String, Sendable, CaseIterable {
-    case webVTT = "vtt"
-    case srt
-    case text = "txt"
-    /// A JSON transcript with word timestamps (OpenAI/whisper `verbose_json`): `NAME.transcript.json`, so that it
-    /// is never taken for `NAME.json` metadata.
-    case wordJSON = "transcript.json"
-
-    /// The format for a file extension (case-insensitive), or nil.
-    public init?(fileExtension: String) {
-        self.init(rawValue: fileExtension.lowercased())
-    }
-
-    /// The format of a file by its name (`x.transcript.json` included), or nil.
-    public init?(path: String) {
-        if path.lowercased().hasSuffix(".transcript.json") {
-            self = .wordJSON
-        } else {
-            self.init(fileExtension: (path as NSString).pathExtension)
-        }
-    }
-}
-
 /// A parsed transcript: its cues and whether they carry real times.
 public struct ParsedTranscript: Sendable, Equatable {
     public var cues: [Cue]

@@ -1,3 +1,4 @@
+import DebriefModel
 import Foundation
 import Hummingbird
 import Rendering

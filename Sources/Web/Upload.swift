@@ -5,8 +5,8 @@ import MultipartKit
 import NIOCore
 import Rendering
 
-/// Where uploaded recordings go (the inbox the service watches) and what is taken. The extension sets come from the
-/// pipeline, so the upload takes exactly what the watcher takes.
+/// Where uploaded recordings go (the inbox the service watches) and what is taken. The extension sets are the
+/// bundle's naming rules, so the upload takes exactly what the watcher takes.
 public struct UploadSettings: Sendable {
     public var inbox: String
     public var maxBytes: Int
@@ -14,8 +14,10 @@ public struct UploadSettings: Sendable {
     public var transcriptExtensions: Set<String>
     public var metadataExtensions: Set<String>
 
-    public init(inbox: String, maxBytes: Int = 4 << 30, recordingExtensions: Set<String>,
-                transcriptExtensions: Set<String> = ["vtt", "srt"], metadataExtensions: Set<String>) {
+    public init(inbox: String, maxBytes: Int = 4 << 30,
+                recordingExtensions: Set<String> = RecordingBundle.recordingExtensions,
+                transcriptExtensions: Set<String> = ["vtt", "srt"],
+                metadataExtensions: Set<String> = Set(RecordingBundle.metadataExtensions)) {
         self.inbox = inbox
         self.maxBytes = maxBytes
         self.recordingExtensions = recordingExtensions

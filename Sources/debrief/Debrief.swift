@@ -1,16 +1,14 @@
 import ArgumentParser
 import DebriefModel
+import Evaluation
 import Foundation
-import Hummingbird
+import LocalFiles
 import Logging
 import Pipeline
 import Rendering
 import Scoring
 import Service
-import Store
-import StoreSQLite
 import Vision
-import Web
 
 @main
 struct Debrief: AsyncParsableCommand {
@@ -60,6 +58,11 @@ struct ModelOptions: ParsableArguments {
 
     var catalog: ModelCatalog { ModelCatalog(directory: catalogDirectory) }
 
+    /// The model reference of an analysis: `explicit` (`--model`) else the metadata's or folder's, else the default.
+    func reference(explicit: String? = nil) -> ModelReference {
+        ModelReference(catalog: catalogDirectory, explicit: explicit, fallback: defaultModel)
+    }
+
     /// Loads every model once, so that a broken one stops the command at start with its file and line.
     func check() throws {
         do {
@@ -96,7 +99,7 @@ struct Analyze: AsyncParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .json
 
-    @Option(name: .shortAndLong, help: "Write the report here instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write the report here instead of standard output (- for standard output).")
     var output: String?
 
     @Flag(help: "Include frame-level tracks (prosody.track, visual.track).")
@@ -117,11 +120,16 @@ struct Analyze: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
-        let (recognition, recognizer) = try asr.start()
-        defer { recognizer?.stop() }
-        let request = AnalysisRequest(input: file, transcript: transcript, model: model,
-                                      options: AnalysisOptions(tracks: tracks, frameRate: frameRate, asr: recognition))
+        let bundle = BundleFolder.bundle(at: file)
+        // A recording that brings its transcript needs no recogniser: none is started (it costs seconds).
+        let hasTranscript = transcript != nil || bundle.kind == .transcript || bundle.transcript != nil
+            || !bundle.answerFiles.isEmpty
+        let recognition = try asr.start(needed: !hasTranscript)
+        defer { recognition.local?.stop() }
+        let analyzer = Analyzer(recognizer: recognition.recognizer)
+        let request = AnalysisRequest(bundle: bundle, transcript: transcript, model: models.reference(explicit: model),
+                                      options: AnalysisOptions(tracks: tracks, frameRate: frameRate,
+                                                               recognition: recognition.settings))
         let report: Report
         do {
             report = try analyzer.analyze(request)
@@ -136,13 +144,9 @@ struct Analyze: AsyncParsableCommand {
         case .html: data = Data(renderer.html(report).utf8)
         case .text: data = Data(renderer.text(report).utf8)
         }
-        if let output {
-            do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                printError("\(output): cannot write the report (\(error.localizedDescription))")
-                throw ExitCode(1)
-            }
-        } else {
-            FileHandle.standardOutput.write(data)
+        do { try OutputFile.write(data, to: output ?? "-") } catch {
+            printError(error.description)
+            throw ExitCode(1)
         }
     }
 }
@@ -187,23 +191,24 @@ struct Serve: AsyncParsableCommand {
         let webhookSettings = try webhooks.settings()
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         let store = try await storage.open()
-        let (recognition, recognizer) = try asr.start()
-        defer { recognizer?.stop() }
-        if let name = recognition.recognizer?.name {
-            logger.info("speech recognition: \(name) at \(recognition.client?.baseURL.absoluteString ?? "")")
+        let recognition = try asr.start()
+        defer { recognition.local?.stop() }
+        if let name = recognition.settings.recognizer?.name {
+            logger.info("speech recognition: \(name) at \(recognition.settings.url ?? "")")
         }
         var configuration = ServeConfiguration(inbox: inbox, host: host, port: port, workers: work.workers,
                                                stableSeconds: stableSeconds)
-        configuration.analysis.asr = recognition
+        configuration.model = models.reference()
+        configuration.analysis = AnalysisOptions(recognition: recognition.settings)
         configuration.policy = work.policy
         configuration.scratch = storage.scratch
         configuration.finished = finished
         configuration.maxUploadBytes = maxUploadMb << 20
         configuration.webhooks = webhookSettings
-        let cache = ModelCache(catalog: models.catalog)
-        configuration.models = { cache.loadable() }
-        configuration.modelProblems = { cache.problems().map(\.description) }
-        let analyzer = work.analyzer(models: models, recognition: recognition, scratch: storage.scratch)
+        let cache = ModelCache(catalog: models.catalog, refreshOnRead: false)
+        cache.refresh()
+        configuration.modelCache = cache
+        let analyzer = work.analyzer(recognizer: recognition.recognizer, scratch: storage.scratch)
         let app = makeDebriefApplication(configuration: configuration, store: store, analyzer: analyzer, logger: logger)
         try await app.runService()
     }
@@ -225,7 +230,7 @@ struct Models: AsyncParsableCommand {
             var failed = false
             for file in (try? catalog.files()) ?? [] {
                 do {
-                    let model = try ModelCatalog.load(path: file)
+                    let model = try ModelCatalog.load(path: file).model
                     let dimensions = model.dimensions.map(\.id).joined(separator: ", ")
                     print("\(model.id)\tv\(model.version)\t\(model.title)\(model.titleZh.map { " / \($0)" } ?? "")\t\(dimensions)")
                 } catch {
@@ -262,7 +267,7 @@ struct Models: AsyncParsableCommand {
             var problems = 0
             for file in files {
                 do {
-                    let model = try ModelCatalog.load(path: file)
+                    let model = try ModelCatalog.load(path: file).model
                     print("ok: \(file) (\(model.id) v\(model.version), \(model.dimensions.count) dimensions)")
                 } catch {
                     printError(error.description)
@@ -371,14 +376,14 @@ struct Eval: AsyncParsableCommand {
         @OptionGroup var asr: ASROptions
 
         func run() async throws {
-            let (recognition, recognizer) = try asr.start()
-            defer { recognizer?.stop() }
-            guard let client = recognition.client else {
+            let recognition = try asr.start()
+            defer { recognition.local?.stop() }
+            guard let recognizer = recognition.recognizer else {
                 printError("no recogniser: run scripts/asr-setup.sh, or pass --asr-url")
                 throw ExitCode(2)
             }
             let summary: ASREvaluation.Summary
-            do { summary = try ASREvaluation(client: client).run(directory, limit: limit, stride: every) } catch {
+            do { summary = try ASREvaluation(recognizer: recognizer).run(directory, limit: limit, stride: every) } catch {
                 printError(error.message)
                 throw ExitCode(2)
             }
@@ -388,7 +393,7 @@ struct Eval: AsyncParsableCommand {
                 }
             }
             for reason in summary.skipped.prefix(5) { print("skipped: \(reason)") }
-            print("\(recognition.recognizer?.name ?? client.baseURL.absoluteString): \(summary.report)")
+            print("\(recognizer.info?.name ?? recognition.settings.url ?? "recogniser"): \(summary.report)")
         }
     }
 

@@ -2,7 +2,9 @@ import ArgumentParser
 import Crypto
 import DebriefModel
 import Foundation
+import LocalFiles
 import Logging
+import ASR
 import Pipeline
 import Service
 import ServiceLifecycle
@@ -42,20 +44,10 @@ struct WorkerOptions: ParsableArguments {
     var policy: QueuePolicy { QueuePolicy(leaseSeconds: leaseSeconds, maxAttempts: maxAttempts) }
 
     /// The analysis every worker runs: a child process per job (default), or in this process.
-    func analyzer(models: ModelOptions, recognition: SpeechRecognition, scratch: String) -> any JobAnalyzing {
-        guard isolate else {
-            return InProcessAnalyzer(Analyzer(catalog: models.catalog, defaultModel: models.defaultModel))
-        }
-        var arguments = ["analyze-job", "--models", models.catalogDirectory, "--default-model", models.defaultModel]
-        if let client = recognition.client, recognition.mode != .never {
-            arguments += ["--asr", recognition.mode.rawValue, "--asr-url", client.baseURL.absoluteString,
-                          "--asr-model", client.model]
-        } else {
-            arguments += ["--asr", "never"]
-        }
-        return IsolatedAnalyzer(executable: IsolatedAnalyzer.currentExecutable, arguments: arguments, scratch: scratch,
-                                limits: AnalysisLimits(wallSeconds: jobTimeout,
-                                                       memoryBytes: UInt64(memoryLimit) << 20))
+    func analyzer(recognizer: (any SpeechRecognizer)?, scratch: String) -> any JobAnalyzing {
+        guard isolate else { return InProcessAnalyzer(Analyzer(recognizer: recognizer)) }
+        return IsolatedAnalyzer(executable: IsolatedAnalyzer.currentExecutable, scratch: scratch,
+                                limits: AnalysisLimits(wallSeconds: jobTimeout, memoryBytes: UInt64(memoryLimit) << 20))
     }
 }
 
@@ -84,11 +76,12 @@ struct Worker: AsyncParsableCommand {
         guard work.workers > 0 else { throw ValidationError("debrief worker needs --workers 1 or more") }
         let webhookSettings = try webhooks.settings()
         let store = try await storage.open()
-        let (recognition, recognizer) = try asr.start()
-        defer { recognizer?.stop() }
+        let recognition = try asr.start()
+        defer { recognition.local?.stop() }
         var pool = WorkerPool(store: store,
-                              analyzer: work.analyzer(models: models, recognition: recognition, scratch: storage.scratch),
-                              count: work.workers, options: AnalysisOptions(asr: recognition), policy: work.policy,
+                              analyzer: work.analyzer(recognizer: recognition.recognizer, scratch: storage.scratch),
+                              count: work.workers, model: models.reference(),
+                              options: AnalysisOptions(recognition: recognition.settings), policy: work.policy,
                               name: name, scratch: storage.scratch, logger: logger)
         pool.webhooks = webhookSettings?.urls ?? []
         logger.info("\(work.workers) workers on \(storage.url.hasPrefix("sqlite:") ? storage.url : "PostgreSQL")")
@@ -201,7 +194,7 @@ struct Erase: AsyncParsableCommand {
         }
         let files = CandidateFiles(inbox: inbox)
         var paths = Set(erasure.paths.flatMap(files.bundle(of:)))
-        paths.formUnion(files.metadataNaming(candidate).flatMap(files.bundle(of:)))
+        paths.formUnion(files.recordingsNaming(candidate).flatMap(files.bundle(of:)))
         var removed: [String] = [], failed: [String] = []
         for path in paths.sorted() where FileManager.default.fileExists(atPath: path) {
             do {
@@ -259,14 +252,14 @@ struct AnalyzeJob: AsyncParsableCommand {
         commandName: "analyze-job", abstract: "Analyse one queued recording (internal: run by the workers).",
         shouldDisplay: false)
 
-    @Argument var file: String
-    @Option var output: String
-    @Option var folderModel: String?
+    @Option(help: "The analysis request (JSON, as the worker wrote it).")
+    var request: String
+    @Option(help: "Where the report goes (written under a temporary name, then renamed).")
+    var output: String?
     @Option var parent: Int32?
     @Option var memoryLimit: UInt64?
-    @Option var frameRate = 2.0
-    @OptionGroup var models: ModelOptions
-    @OptionGroup var asr: ASROptions
+    @Flag(help: "Print the request as this process read it, and stop (what the worker sent).")
+    var printRequest = false
 
     func run() async throws {
         setpgid(0, 0)
@@ -277,11 +270,23 @@ struct AnalyzeJob: AsyncParsableCommand {
             setrlimit(Int32(RLIMIT_AS.rawValue), &cap)
         }
         if let parent { Self.dieWithParent(parent) }
-        let (recognition, recognizer) = try asr.start()
-        defer { recognizer?.stop() }
-        let analyzer = Analyzer(catalog: models.catalog, defaultModel: models.defaultModel)
-        let request = AnalysisRequest(input: file, folderModel: folderModel,
-                                      options: AnalysisOptions(frameRate: frameRate, asr: recognition))
+        let request: AnalysisRequest
+        do {
+            request = try JSONDecoder().decode(AnalysisRequest.self, from: Data(contentsOf: URL(fileURLWithPath: self.request)))
+        } catch {
+            let failure = AnalysisError(code: .crashed, message: "\(self.request): unreadable analysis request (\(error))")
+            FileHandle.standardOutput.write(try JSONEncoder().encode(ChildFailure(failure)))
+            throw ExitCode(2)
+        }
+        if printRequest {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            FileHandle.standardOutput.write(try encoder.encode(request))
+            return
+        }
+        guard let output else { throw ValidationError("--output is required") }
+        // The recogniser the parent started (or was pointed at) is reached by its URL.
+        let analyzer = Analyzer(recognizer: ServerRecognizer(settings: request.options.recognition))
         do {
             let report = try analyzer.analyze(request)
             try Self.writeAtomically(try ReportCoding.encode(report), to: output, parent: parent)
@@ -307,7 +312,7 @@ struct AnalyzeJob: AsyncParsableCommand {
     /// When the worker that asked for it is gone, nothing is left behind for its scratch sweep to find.
     static func writeAtomically(_ data: Data, to path: String, parent: Int32?) throws {
         let temporary = path + ".part"
-        guard let handle = createFileForWriting(temporary) else {
+        guard let handle = OutputFile.createForWriting(temporary) else {
             throw AnalysisError(code: .crashed, message: "\(temporary): cannot write the report")
         }
         try handle.write(contentsOf: data)

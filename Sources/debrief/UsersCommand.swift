@@ -1,3 +1,4 @@
+import DebriefModel
 import ArgumentParser
 import Foundation
 import Store

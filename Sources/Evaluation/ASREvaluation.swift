@@ -1,7 +1,7 @@
-import ASR
 import DebriefModel
 import Foundation
 import MediaDecoding
+import Pipeline
 
 /// Word error rate of a recogniser against reference transcripts.
 ///
@@ -91,10 +91,10 @@ public struct ASREvaluation {
         }
     }
 
-    public let client: ASRClient
+    public let recognizer: any SpeechRecognizer
 
-    public init(client: ASRClient) {
-        self.client = client
+    public init(recognizer: any SpeechRecognizer) {
+        self.recognizer = recognizer
     }
 
     public func run(_ location: String, limit: Int? = nil, stride: Int = 1) throws(AnalysisError) -> Summary {
@@ -114,7 +114,7 @@ public struct ASREvaluation {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: location) else {
                 throw AnalysisError(code: .input, message: "\(location): neither a manifest nor a readable directory")
             }
-            for name in names.sorted() where recordingExtensions.contains((name as NSString).pathExtension.lowercased()) {
+            for name in names.sorted() where RecordingBundle.isRecording(name) {
                 let stem = ((location as NSString).appendingPathComponent(name) as NSString).deletingPathExtension
                 if let reference = try? String(contentsOfFile: stem + ".txt", encoding: .utf8) {
                     items.append((name, (location as NSString).appendingPathComponent(name), reference))
@@ -128,10 +128,10 @@ public struct ASREvaluation {
         for item in items {
             do {
                 let samples = try Self.decode(item.audio)
-                let wav = WAVWriter.wav(samples)
-                let seconds = Double(samples.count) / Double(WAVWriter.sampleRate)
-                let parsed = try client.transcribe(wav: wav, seconds: seconds, offset: 0, language: .en)
-                let hypothesis = parsed.cues.map(\.text).joined(separator: " ")
+                let seconds = Double(samples.count) / Double(analysisSampleRate)
+                let session = try recognizer.begin(language: .en, scratch: NSTemporaryDirectory())
+                session.append(samples)
+                let hypothesis = try session.finish().map(\.text).joined(separator: " ")
                 let reference = WordErrorRate.normalise(item.reference)
                 summary.files.append(FileResult(
                     id: item.id, referenceWords: reference.count,

@@ -1,5 +1,6 @@
 import DebriefModel
 import Foundation
+import Pipeline
 import Transcripts
 
 /// Measures transcript analysis against a labelled directory in the `../shared/data/star-dev` layout:

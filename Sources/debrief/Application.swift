@@ -2,36 +2,37 @@ import DebriefModel
 import Hummingbird
 import Logging
 import Pipeline
+import Service
 import ServiceLifecycle
 import Store
 import Web
 
 /// How `debrief serve` runs: where it watches, how many workers, where it listens.
-public struct ServeConfiguration: Sendable {
-    public var inbox: String
-    public var host: String
-    public var port: Int
-    public var workers: Int
-    public var stableSeconds: Double
-    public var scanInterval: Duration
+struct ServeConfiguration: Sendable {
+    var inbox: String
+    var host: String
+    var port: Int
+    var workers: Int
+    var stableSeconds: Double
+    var scanInterval: Duration
+    /// Which models score the jobs (the catalogue, and the model when nothing names one).
+    var model = ModelReference(catalog: "Models")
     /// Analysis options of every job (speech recognition among them).
-    public var analysis = AnalysisOptions()
+    var analysis = AnalysisOptions()
     /// Leases, retries and backoff of the queue.
-    public var policy = QueuePolicy()
+    var policy = QueuePolicy()
     /// Scratch directory of isolated analyses.
-    public var scratch: String?
+    var scratch: String?
     /// What becomes of a finished recording and its sidecars.
-    public var finished = FinishedFiles.keep
+    var finished = FinishedFiles.keep
     /// Webhook receivers and their secret; nil: none.
-    public var webhooks: WebhookSettings?
+    var webhooks: WebhookSettings?
     /// The largest upload the web app takes into the inbox.
-    public var maxUploadBytes = 4 << 30
-    /// The jobs (competency models) the web app lists; asked on each request.
-    public var models: @Sendable () -> [CompetencyModel] = { [] }
-    /// Model files that do not load, one line each (file, line, reason), for the admin's models page.
-    public var modelProblems: @Sendable () -> [String] = { [] }
+    var maxUploadBytes = 4 << 30
+    /// The jobs (competency models) the web app lists, refreshed in the background (never on a request).
+    var modelCache: ModelCache?
 
-    public init(inbox: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2,
+    init(inbox: String, host: String = "127.0.0.1", port: Int = 8080, workers: Int = 2,
                 stableSeconds: Double = 2, scanInterval: Duration = .seconds(1)) {
         self.inbox = inbox
         self.host = host
@@ -42,23 +43,17 @@ public struct ServeConfiguration: Sendable {
     }
 }
 
-/// One process: the inbox watcher, the workers and the web app over one store, shut down together on SIGINT/SIGTERM.
-public func makeDebriefApplication(configuration: ServeConfiguration, store: any DebriefStore, analyzer: Analyzer,
-                                   logger: Logger) -> some ApplicationProtocol {
-    makeDebriefApplication(configuration: configuration, store: store, analyzer: InProcessAnalyzer(analyzer),
-                           logger: logger)
-}
-
-/// One process with the given way of analysing (in process, or a child process per recording).
-public func makeDebriefApplication(configuration: ServeConfiguration, store: any DebriefStore,
-                                   analyzer: any JobAnalyzing, logger: Logger) -> some ApplicationProtocol {
+/// One process: the inbox watcher, the workers, the model watcher and the web app over one store, shut down together
+/// on SIGINT/SIGTERM. The only place that wires the edges (Service, Web) together.
+func makeDebriefApplication(configuration: ServeConfiguration, store: any DebriefStore,
+                            analyzer: any JobAnalyzing, logger: Logger) -> some ApplicationProtocol {
     var services: [any Service] = [
         InboxWatcher(inbox: configuration.inbox, store: store, interval: configuration.scanInterval,
                      stableSeconds: configuration.stableSeconds, logger: logger),
     ]
     // No workers: this process only ingests and serves; `debrief worker` processes elsewhere do the analysis.
     if configuration.workers > 0 {
-        var pool = WorkerPool(store: store, analyzer: analyzer, count: configuration.workers,
+        var pool = WorkerPool(store: store, analyzer: analyzer, count: configuration.workers, model: configuration.model,
                               options: configuration.analysis, policy: configuration.policy,
                               scratch: configuration.scratch,
                               finished: configuration.finished.inbox(configuration.inbox), logger: logger)
@@ -68,12 +63,13 @@ public func makeDebriefApplication(configuration: ServeConfiguration, store: any
     if let webhooks = configuration.webhooks, !webhooks.urls.isEmpty {
         services.append(WebhookSender(store: store, settings: webhooks, logger: logger))
     }
+    let cache = configuration.modelCache
+    if let cache { services.append(ModelWatcher(cache: cache, logger: logger)) }
     return Application(
-        router: makeRouter(store: store, models: configuration.models, modelProblems: configuration.modelProblems,
+        router: makeRouter(store: store, models: { cache?.loadable() ?? [] },
+                           modelProblems: { cache?.problems().map(\.description) ?? [] },
                            recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) },
-                           uploads: UploadSettings(inbox: configuration.inbox, maxBytes: configuration.maxUploadBytes,
-                                                   recordingExtensions: recordingExtensions,
-                                                   metadataExtensions: Set(metadataExtensions)),
+                           uploads: UploadSettings(inbox: configuration.inbox, maxBytes: configuration.maxUploadBytes),
                            webhooks: configuration.webhooks?.urls ?? []),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
         services: services,

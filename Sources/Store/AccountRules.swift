@@ -1,6 +1,5 @@
 import Foundation
-import Rendering
-import Store
+import DebriefModel
 
 /// What a user account must be, the same for `debrief users add` and the admin's users page.
 public enum AccountRules {

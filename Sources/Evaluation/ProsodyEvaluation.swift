@@ -1,6 +1,7 @@
 import DebriefModel
 import Foundation
 import MediaDecoding
+import Pipeline
 import Prosody
 
 /// Measures Debrief's prosody against Praat's on a labelled directory (`../shared/data/prosody-dev` layout):

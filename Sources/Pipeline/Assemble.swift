@@ -1,0 +1,200 @@
+import DebriefModel
+import Foundation
+import Transcripts
+
+extension Analyzer {
+    /// The report from what was gathered and measured: the transcript (supplied, else the subtitle stream, else
+    /// recognised), its analysis per answer, the scores, the résumé check and every warning. The last stage of
+    /// `Analyzer.analyze`.
+    func assemble(_ inputs: Inputs, _ measured: Measurements, recognition: Recognition) throws(AnalysisError)
+        -> Report {
+        var warnings = inputs.warnings + measured.warnings
+        var source = TranscriptSource.none
+        var transcriptFile: String?
+        var parsed: ParsedTranscript?
+        if let supplied = inputs.supplied {
+            parsed = supplied.parsed
+            source = supplied.source
+            transcriptFile = supplied.file
+            if let note = supplied.answerFiles?.note { warnings.append(AnalysisWarning(.answerFilesRestart, note)) }
+        } else if !measured.streamCues.isEmpty {
+            parsed = ParsedTranscript(cues: measured.streamCues, timed: true)
+            source = .subtitleStream
+        }
+        var recognized: Transcription?
+        if parsed == nil, !inputs.isTranscriptOnly, recognition.wanted {
+            switch recognition.transcribe(measured.recognition, samples: measured.recognizedSamples,
+                                          language: inputs.metadata?.language) {
+            case .success(let transcription):
+                recognized = transcription
+                parsed = ParsedTranscript(cues: transcription.cues, timed: true)
+                source = .asr
+            case .failure(let problem):
+                if recognition.settings.mode == .always {
+                    throw AnalysisError(code: .recognizer, message: "\(inputs.bundle.primaryPath): \(problem)")
+                }
+                warnings.append(problem.warning)
+            }
+        }
+
+        let model = inputs.model
+        let questions = inputs.questions
+        let transcriptAnalyzer = TranscriptAnalyzer(model: model)
+        // A cue belongs to the answer whose span holds its midpoint (untimed transcripts: the first answer).
+        let answerOf = { (cue: Cue) -> Int in
+            let middle = 0.5 * (cue.start + cue.end)
+            return questions.firstIndex { $0.start <= middle && middle <= $0.end } ?? 0
+        }
+        // A recognised answer whose words are mostly uncertain gives no evidence: its cues stay out of the content
+        // analysis, and the answer says why. When that is every answer, content is not scored at all.
+        let unsure = recognized == nil ? [:] : Transcription.unsureShares(parsed?.cues ?? [], answerOf: answerOf)
+            .filter { $0.value > 0.5 }
+        let analysed = parsed.map { transcript in
+            unsure.isEmpty ? transcript : ParsedTranscript(cues: transcript.cues.filter { unsure[answerOf($0)] == nil },
+                                                           timed: transcript.timed)
+        }
+        let answerFiles = inputs.supplied?.answerFiles
+        let analysis = analysed.map { transcript in
+            answerFiles.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answers: $0.answers) }
+                ?? transcriptAnalyzer.analyze(transcript.cues, timed: transcript.timed, answerOf: answerOf)
+        }
+        var insufficient = ReportScoring.insufficiency(analysis)
+        let everyAnswerUnsure = !unsure.isEmpty && analysed?.cues.isEmpty == true
+        if everyAnswerUnsure, let recognized {
+            insufficient = String(format: "the recognised transcript is mostly low confidence (%.0f %% of words)",
+                                  recognized.lowConfidenceShare * 100)
+            warnings.append(AnalysisWarning(.recognitionUnsure,
+                                            "speech recognition was unsure of most words: content not scored"))
+        } else if parsed == nil {
+            warnings.append(AnalysisWarning(.noTranscript, "no transcript: content not analysed (add "
+                + "NAME.vtt/.srt/.txt/.transcript.json beside the recording or a subtitle track, or configure speech "
+                + "recognition)"))
+        } else if let insufficient {
+            warnings.append(AnalysisWarning(.transcriptTooShort, "transcript too short to score: \(insufficient)"))
+        } else if !unsure.isEmpty {
+            warnings.append(AnalysisWarning(.recognitionUnsureAnswers, "speech recognition was unsure of most words "
+                + "of \(unsure.count) answer(s): their content is left out of the scores"))
+        }
+        if let parsed, !parsed.timed {
+            warnings.append(AnalysisWarning(.untimedTranscript,
+                                            "the transcript has no timestamps: rates per minute and evidence times are not available"))
+        }
+        if let metadataLanguage = inputs.metadata?.language, let detected = analysis?.language,
+           detected != .unknown, detected != .mixed, detected != metadataLanguage {
+            warnings.append(AnalysisWarning(.languageMismatch, "metadata says language '\(metadataLanguage.rawValue)' "
+                + "but the transcript reads as '\(detected.rawValue)'"))
+        }
+
+        let cues = parsed?.cues ?? []
+        let duration = measured.facts?.durationSeconds ?? measured.prosody?.analysedSeconds ?? cues.map(\.end).max()
+        let answers = Self.answers(inputs, measured, analysis: analysis, parsed: parsed, unsure: unsure,
+                                   duration: duration)
+        let (competencies, overall) = ReportScoring.score(inputs.compiled, analysis: analysis, answers: answers,
+                                                          prosody: measured.prosody, visual: measured.visual,
+                                                          insufficient: insufficient)
+        var resume: String?
+        var resumeCheck: [ResumeFinding]?
+        switch inputs.resume {
+        case .success(let text):
+            resume = text
+            if let analysis {
+                resumeCheck = ResumeCheck.compare(resume: text, model: model, interview: analysis.evidence)
+            } else {
+                warnings.append(AnalysisWarning(.resumeWithoutTranscript,
+                                                "a résumé was given, but there is no transcript to check its claims against"))
+            }
+        case .failure(let problem):
+            warnings.append(problem.warning)
+        case nil:
+            break
+        }
+        let facts = measured.facts
+        var report = Report(
+            pipelineVersion: pipelineVersion,
+            recording: Report.Recording(file: inputs.bundle.primary, sha256: measured.sha256,
+                                        sizeBytes: measured.sizeBytes, durationSeconds: duration,
+                                        container: facts?.container ?? (inputs.isTranscriptOnly
+                                            ? (inputs.bundle.primary as NSString).pathExtension.lowercased() : nil),
+                                        audio: facts?.audio, video: facts?.video),
+            model: Report.ModelRef(id: model.id, version: model.version, title: model.title),
+            candidate: inputs.metadata?.candidate,
+            prosody: measured.prosody,
+            visual: measured.visual,
+            transcript: TranscriptSummary(source: source,
+                                          file: transcriptFile.map { ($0 as NSString).lastPathComponent },
+                                          language: analysis?.language ?? .unknown,
+                                          wordCount: analysis?.wordCount ?? 0,
+                                          wordsPerMinute: analysis?.wordsPerMinute.map { ($0 * 10).rounded() / 10 },
+                                          cues: cues, recognized: recognized),
+            answers: answers,
+            competencies: competencies,
+            overall: overall,
+            warnings: warnings.map(\.text))
+        report.resume = resume.map { String($0.prefix(ResumeCheck.maximumCharacters)) }
+        report.resumeCheck = resumeCheck
+        report.inputsSHA256 = inputsDigest(recording: measured.sha256, source: source, cues: cues,
+                                           metadata: inputs.metadata, resume: resume)
+        return report
+    }
+
+    /// One answer per question of the timeline, else the whole recording as one answer.
+    private static func answers(_ inputs: Inputs, _ measured: Measurements, analysis: TranscriptAnalysis?,
+                                parsed: ParsedTranscript?, unsure: [Int: Double], duration: Double?) -> [Answer] {
+        var answers: [Answer] = []
+        if !inputs.questions.isEmpty {
+            for (index, question) in inputs.questions.enumerated() {
+                let part = analysis?.answers[index]
+                var answer = Answer(index: index, questionID: question.id, question: question.text,
+                                    start: question.start, end: question.end,
+                                    language: part?.language ?? inputs.metadata?.language ?? .unknown,
+                                    wordCount: part?.wordCount ?? 0,
+                                    prosody: index < measured.answerProsody.count ? measured.answerProsody[index] : nil,
+                                    visual: index < measured.answerVisual.count ? measured.answerVisual[index] : nil)
+                answer.attach(part)
+                answer.insufficientEvidence = unsure[index].map(unsureReason)
+                answers.append(answer)
+            }
+        } else if parsed != nil || measured.facts != nil {
+            var wholeVoice = measured.prosody
+            wholeVoice?.track = nil
+            var wholePicture = measured.visual
+            wholePicture?.track = nil
+            var answer = Answer(index: 0, question: nil, start: 0, end: duration ?? 0,
+                                language: analysis?.language ?? inputs.metadata?.language ?? .unknown,
+                                wordCount: analysis?.wordCount ?? 0, prosody: wholeVoice, visual: wholePicture)
+            answer.attach(analysis?.answers[0])
+            answer.insufficientEvidence = unsure[0].map(unsureReason)
+            answers.append(answer)
+        }
+        return answers
+    }
+
+    static func unsureReason(_ share: Double) -> String {
+        String(format: "speech recognition was unsure of %.0f %% of this answer's words: its content is not scored",
+               share * 100)
+    }
+}
+
+extension TranscriptSummary {
+    init(source: TranscriptSource, file: String?, language: Language, wordCount: Int, wordsPerMinute: Double?,
+         cues: [Cue], recognized: Transcription?) {
+        self.init(source: source, file: file, language: language, wordCount: wordCount, wordsPerMinute: wordsPerMinute,
+                  cues: cues)
+        if let recognized {
+            recognizer = recognized.recognizer
+            lowConfidenceShare = (recognized.lowConfidenceShare * 1000).rounded() / 1000
+            lowConfidence = recognized.lowConfidence
+        }
+    }
+}
+
+extension Answer {
+    /// Adds the transcript's findings for this answer (structure, stuffing, fluency).
+    mutating func attach(_ analysis: AnswerAnalysis?) {
+        guard let analysis else { return }
+        star = analysis.star
+        keywordStuffed = analysis.keywordStuffed
+        stuffingReasons = analysis.stuffingReasons.isEmpty ? nil : analysis.stuffingReasons
+        fluency = analysis.fluency
+    }
+}
