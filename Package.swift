@@ -136,11 +136,19 @@ let package = Package(
         .testTarget(name: "ASRTests", dependencies: ["ASR", "Pipeline", "Evaluation", "Transcripts", "DebriefModel",
                                                      "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "DebriefModel", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Evaluation", "DebriefModel", "LocalFiles",
-                                                          "Rendering", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DebriefModel", "LocalFiles", "Rendering",
+                                                          "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Pipeline", "Vision", "DebriefModel",
+                                                            "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
             "StoreSQLite", "StorePostgres", "Store", "DebriefModel", "TestSupport",
             .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
+        .testTarget(name: "DebriefTests", dependencies: [
+            "debrief", "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServiceTests", dependencies: [
             "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "LocalFiles", "Rendering", "TestSupport",

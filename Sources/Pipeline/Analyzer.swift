@@ -1,5 +1,6 @@
 import DebriefModel
 import Foundation
+import LocalFiles
 import Vision
 
 /// Version of the analysis pipeline, stamped into every report. Bump when any analysis changes its numbers.
@@ -42,5 +43,15 @@ public struct Analyzer: Sendable {
         let inputs = try gather(request)
         let measured = try measure(inputs, options: request.options, recognition: recognition)
         return (try assemble(inputs, measured, recognition: recognition), measured.bytesRead)
+    }
+}
+
+extension AnalysisRequest {
+    /// The request for the file at `path` with the sidecars its folder holds now (`debrief analyze`, tests).
+    public init(catalog: String, input path: String, transcript: String? = nil, model: String? = nil,
+                folderModel: String? = nil, fallback: String = "software-engineer",
+                options: AnalysisOptions = AnalysisOptions()) {
+        self.init(bundle: BundleFolder.bundle(at: path, folderModel: folderModel), transcript: transcript,
+                  model: ModelReference(catalog: catalog, explicit: model, fallback: fallback), options: options)
     }
 }

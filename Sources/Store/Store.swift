@@ -27,6 +27,16 @@ public struct NewJob: Sendable, Equatable {
         self.bundleKey = bundleKey
     }
 
+    /// A job of one file without sidecars (its bundle is just that file).
+    public init(path: String, folderModel: String?, bundleKey: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        self.init(bundle: RecordingBundle(directory: directory, primary: name,
+                                          kind: TranscriptFormat(path: name) == nil ? .recording : .transcript,
+                                          folderModel: folderModel),
+                  bundleKey: bundleKey)
+    }
+
     public var path: String { bundle.primaryPath }
     /// The inbox sub-folder, a model hint (`inbox/sales-manager/alice.mp4`).
     public var folderModel: String? { bundle.folderModel }

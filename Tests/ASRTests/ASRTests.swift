@@ -1,4 +1,5 @@
 import ASR
+import Evaluation
 import DebriefModel
 import Foundation
 import Pipeline
@@ -58,11 +59,15 @@ import Transcripts
 
 /// Against real recognisers (Debrief's embedded one when `scripts/asr-setup.sh` has been run) and broken ones.
 @Suite(.serialized) struct SpeechRecognitionTests {
-    let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+    let analyzer = Analyzer()
 
-    func options(_ client: ASRClient?, _ info: RecognizerInfo? = nil, mode: SpeechRecognition.Mode = .auto)
-        -> AnalysisOptions {
-        AnalysisOptions(asr: SpeechRecognition(mode: mode, client: client, recognizer: info))
+    /// The analysis of `path` with `client` as the recogniser (nil: none configured).
+    func analyze(_ path: String, _ client: ASRClient?, _ info: RecognizerInfo? = nil,
+                 mode: RecognitionSettings.Mode = .auto, model: String? = nil) throws(AnalysisError) -> Report {
+        let analyzer = Analyzer(recognizer: client.map { ServerRecognizer(client: $0, info: info) })
+        let settings = RecognitionSettings(mode: mode, url: client?.baseURL.absoluteString, recognizer: info)
+        return try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: path, model: model,
+                                                    options: AnalysisOptions(recognition: settings)))
     }
 
     /// A port nothing listens on.
@@ -74,16 +79,16 @@ import Transcripts
         try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.m4a"), toPath: "\(directory)/a.m4a")
         let client = ASRClient(baseURL: deadURL, timeoutSeconds: 5, retries: 1)
         let started = Date()
-        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/a.m4a", options: options(client)))
+        let report = try analyze("\(directory)/a.m4a", client)
         #expect(Date().timeIntervalSince(started) < 60)
         #expect(report.transcript.source == .none && report.prosody != nil)
         #expect(report.warnings.contains { $0.hasPrefix("speech recognition failed: the recogniser at") })
         #expect(throws: AnalysisError.self) {
-            try analyzer.analyze(AnalysisRequest(input: "\(directory)/a.m4a", options: options(client, mode: .always)))
+            try analyze("\(directory)/a.m4a", client, mode: .always)
         }
         // A supplied transcript wins: the recogniser is not asked.
         try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.vtt"), toPath: "\(directory)/a.vtt")
-        let supplied = try analyzer.analyze(AnalysisRequest(input: "\(directory)/a.m4a", options: options(client)))
+        let supplied = try analyze("\(directory)/a.m4a", client)
         #expect(supplied.transcript.source == .sidecar && supplied.warnings.allSatisfy { !$0.contains("recogni") })
     }
 
@@ -93,8 +98,7 @@ import Transcripts
         defer { Fixtures.cleanUp(directory) }
         try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.m4a"), toPath: "\(directory)/b.m4a")
         Fixtures.write("language: zh\n", to: "\(directory)/b.yaml")
-        let report = try analyzer.analyze(AnalysisRequest(
-            input: "\(directory)/b.m4a", options: options(client, RecognizerInfo(name: "tiny.en", englishOnly: true))))
+        let report = try analyze("\(directory)/b.m4a", client, RecognizerInfo(name: "tiny.en", englishOnly: true))
         #expect(report.warnings.contains { $0.contains("is English-only; configure a multilingual one") })
     }
 
@@ -139,7 +143,7 @@ import Transcripts
         let (process, client) = try stubRecognizer(#"{"segments": [{"start": "x""#, in: directory)
         defer { process.terminate() }
         try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.m4a"), toPath: "\(directory)/c.m4a")
-        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/c.m4a", options: options(client)))
+        let report = try analyze("\(directory)/c.m4a", client)
         #expect(report.warnings.contains { $0.hasPrefix("speech recognition failed: the recogniser's answer is malformed") })
         #expect(report.prosody != nil)
     }
@@ -181,8 +185,7 @@ import Transcripts
               - {id: q1, text: Tell me about a hard project, start: 0, end: 38}
               - {id: q2, text: And then?, start: 38, end: 70}
             """, to: "\(directory)/d.yaml")
-        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/d.m4a", model: "software-engineer",
-                                                          options: options(client)))
+        let report = try analyze("\(directory)/d.m4a", client, model: "software-engineer")
         #expect(report.transcript.source == .asr)
         #expect(report.answers.count == 2)
         #expect(report.answers[0].insufficientEvidence == nil)
@@ -218,8 +221,7 @@ import Transcripts
         defer { Fixtures.cleanUp(directory) }
 
         func check(_ bare: String, reference: Report, limit: Double) throws {
-            let report = try analyzer.analyze(AnalysisRequest(input: bare, model: reference.model.id,
-                                                              options: options(recognizer.client, info)))
+            let report = try analyze(bare, recognizer.client, info, model: reference.model.id)
             #expect(report.transcript.source == .asr)
             #expect(report.transcript.recognizer?.contains("faster-whisper") == true)
             #expect(report.overall.score != nil && report.competencies.contains { !$0.evidence.isEmpty })
@@ -233,12 +235,12 @@ import Transcripts
 
         _ = try Fixtures.run("ffmpeg", ["-loglevel", "error", "-y", "-i", Fixtures.media("interview-en.mp4"), "-map", "0",
                                         "-map", "-0:s", "-c", "copy", "\(directory)/bare.mp4"])
-        let interview = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        let interview = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4")))
         #expect(interview.transcript.source == .subtitleStream)
         try check("\(directory)/bare.mp4", reference: interview, limit: 0.15)
 
         try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.m4a"), toPath: "\(directory)/p.m4a")
-        let phone = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.m4a")))
+        let phone = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("phone-screen-en.m4a")))
         #expect(phone.transcript.source == .sidecar)
         try check("\(directory)/p.m4a", reference: phone, limit: 0.10)
 
@@ -247,8 +249,7 @@ import Transcripts
                                         "aevalsrc=0.25*sin(2*PI*(220+55*floor(mod(t*2\\,8)))*t)"
                                             + "+0.15*sin(2*PI*330*t)*gt(mod(t\\,0.5)\\,0.2):s=16000:d=40",
                                         "-c:a", "aac", "\(directory)/music.m4a"])
-        let music = try analyzer.analyze(AnalysisRequest(input: "\(directory)/music.m4a",
-                                                          options: options(recognizer.client, info)))
+        let music = try analyze("\(directory)/music.m4a", recognizer.client, info)
         #expect(music.overall.score == nil)
         #expect(music.competencies.allSatisfy { $0.evidence.isEmpty })
         #expect(music.warnings.contains {

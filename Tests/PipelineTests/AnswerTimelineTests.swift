@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 @Suite struct AnswerTimelineTests {
-    let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+    let analyzer = Analyzer()
 
     /// A question timeline in the metadata splits the recording into answers, each with its own voice descriptors,
     /// words and evidence.
@@ -19,7 +19,7 @@ import Testing
               - { id: q1, text: "Tell me about a hard bug.", start: 0, end: "0:18.5" }
               - { id: q2, text: "What happened next?", start: 18.5, end: 42.3 }
             """, to: "\(directory)/alice.yaml")
-        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/alice.mp4"))
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/alice.mp4"))
         #expect(report.answers.map(\.questionID) == ["q1", "q2"])
         #expect(report.answers.map(\.question) == ["Tell me about a hard bug.", "What happened next?"])
         #expect(report.answers.allSatisfy { ($0.prosody?.f0MedianHz ?? 0) > 70 && $0.wordCount > 20 })

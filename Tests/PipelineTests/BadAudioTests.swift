@@ -6,7 +6,7 @@ import Testing
 
 /// Awkward audio gives sensible values or an explicit warning: never NaN, never a crash.
 @Suite struct BadAudioTests {
-    let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+    let analyzer = Analyzer()
 
     func analyse(_ expression: String, rate: Int = 16_000, seconds: Double = 2, codec: [String] = [])
         throws -> Report {
@@ -15,7 +15,7 @@ import Testing
         let path = "\(directory)/clip.wav"
         try Fixtures.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i",
                                     "aevalsrc=exprs=\(expression):s=\(rate):d=\(seconds)"] + codec + [path])
-        let report = try analyzer.analyze(AnalysisRequest(input: path))
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: path))
         // Encodes: JSONEncoder refuses NaN and infinities.
         _ = try ReportCoding.encode(report)
         return report
@@ -61,12 +61,12 @@ import Testing
     func formatsAgreeWithWAV(_ fileExtension: String) throws {
         let directory = Fixtures.temporaryDirectory()
         defer { Fixtures.cleanUp(directory) }
-        let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+        let analyzer = Analyzer()
         var reports: [Report] = []
         for ext in ["wav", fileExtension] {
             let path = "\(directory)/speech.\(ext)"
             try Fixtures.run("ffmpeg", ["-v", "error", "-i", Fixtures.media("phone-screen-en.m4a"), "-t", "12", path])
-            reports.append(try analyzer.analyze(AnalysisRequest(input: path, options: .init(tracks: true))))
+            reports.append(try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: path, options: .init(tracks: true))))
         }
         let (reference, other) = (try #require(reports[0].prosody), try #require(reports[1].prosody))
         #expect(other.track != nil && reports[1].recording.video == nil)
@@ -89,7 +89,7 @@ import Testing
         try Fixtures.run("ffmpeg", ["-v", "error", "-loop", "1", "-i", Self.portrait,
                                     "-vf", "scale=320:320,eq=brightness=-0.55,format=yuv420p", "-t", "8",
                                     "-c:v", "libx264", "-preset", "ultrafast", path])
-        let report = try Analyzer(catalog: ModelCatalog(directory: Fixtures.models)).analyze(AnalysisRequest(input: path))
+        let report = try Analyzer().analyze(AnalysisRequest(catalog: Fixtures.models, input: path))
         let visual = try #require(report.visual)
         #expect(visual.lighting == "too dark")
         #expect(visual.longestFrozenSeconds >= 7)
@@ -97,7 +97,7 @@ import Testing
         #expect(report.warnings.contains { $0.hasPrefix("frozen video: the picture did not change for") })
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: portrait) && FaceDetectionTests.cascadeInstalled,
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: portrait) && Fixtures.cascadesInstalled,
                    "needs the portrait and Debian's opencv-data"))
     func aSidewaysPhoneVideoIsTurnedUprightBeforeFaceDetection() throws {
         let directory = Fixtures.temporaryDirectory()
@@ -107,21 +107,21 @@ import Testing
                                     "scale=320:320,transpose=cclock,format=yuv420p", "-t", "2", "-c:v", "libx264",
                                     "-preset", "ultrafast", sideways])
         try Fixtures.run("ffmpeg", ["-v", "error", "-i", sideways, "-c", "copy", "-metadata:s:v:0", "rotate=270", rotated])
-        let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
-        #expect(try analyzer.analyze(AnalysisRequest(input: rotated)).visual?.faceVisibleRatio == 1)
-        #expect(try analyzer.analyze(AnalysisRequest(input: sideways)).visual?.faceVisibleRatio == 0)
+        let analyzer = Analyzer()
+        #expect(try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: rotated)).visual?.faceVisibleRatio == 1)
+        #expect(try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: sideways)).visual?.faceVisibleRatio == 0)
     }
 
     @Test func theSampleInterviewIsWellLitAndMoving() throws {
-        let report = try Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
-            .analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        let report = try Analyzer()
+            .analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4")))
         let visual = try #require(report.visual)
         #expect(visual.lighting == "good")
         #expect(visual.warnings.isEmpty)
         #expect(visual.frozenRatio < 0.1)
         #expect(visual.sharpnessMean > 10)
         // A head-and-shoulders portrait in every frame (when Debian's opencv-data is installed).
-        if FaceDetectionTests.cascadeInstalled {
+        if Fixtures.cascadesInstalled {
             #expect((visual.faceVisibleRatio ?? 0) >= 0.95)
             #expect((visual.faceCentredRatio ?? 0) >= 0.9)
             #expect((0.2...0.4).contains(visual.medianFaceHeightRatio ?? 0))

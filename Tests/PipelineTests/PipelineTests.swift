@@ -6,12 +6,12 @@ import TestSupport
 import Testing
 
 @Suite struct PipelineTests {
-    let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+    let analyzer = Analyzer()
 
     /// Every contract path of the report, with real values, for each sample.
     @Test(arguments: ["interview-en.mp4", "interview-zh.mkv", "phone-screen-en.m4a"])
     func samplesGiveEveryContractPath(_ name: String) throws {
-        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media(name), options: .init(tracks: true)))
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media(name), options: .init(tracks: true)))
         let json = try JSONSerialization.jsonObject(with: ReportCoding.encode(report)) as! [String: Any]
         func value(_ path: String) -> Any? {
             var current: Any? = json
@@ -72,7 +72,7 @@ import Testing
             00:00:12,822 --> 00:00:17,213
             We closed the quarter at one hundred and twenty percent of quota.
             """.write(toFile: "\(directory)/call.q2.srt", atomically: true, encoding: .utf8)
-        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/call.m4a"))
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/call.m4a"))
         #expect(report.transcript.source == .sidecar)
         #expect(report.transcript.file == "call.q1.vtt, call.q2.srt")
         #expect(report.answers.map(\.questionID) == ["q1", "q2"])
@@ -86,36 +86,36 @@ import Testing
     }
 
     @Test func transcriptComesFromSidecarThenStreamThenArgument() throws {
-        let phone = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.m4a")))
+        let phone = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("phone-screen-en.m4a")))
         #expect(phone.transcript.source == .sidecar)
         #expect(phone.transcript.file == "phone-screen-en.vtt")
         #expect(phone.model.id == "sales-manager")  // from phone-screen-en.json
         #expect(phone.candidate == "Sam Carter")
 
-        let english = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        let english = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4")))
         #expect(english.transcript.source == .subtitleStream)
         #expect(english.model.id == "software-engineer")  // the default
         #expect(english.competencies.first { $0.id == "collaboration" }?.evidence.isEmpty == false)
 
-        let chinese = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-zh.mkv")))
+        let chinese = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-zh.mkv")))
         #expect(chinese.transcript.language == .zh)
         #expect(chinese.model.id == "sales-manager")  // from interview-zh.yaml
         #expect(chinese.candidate == "王芳")
 
         let overridden = try analyzer.analyze(AnalysisRequest(
-            input: Fixtures.media("interview-en.mp4"), transcript: Fixtures.media("phone-screen-en.vtt"),
+            catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4"), transcript: Fixtures.media("phone-screen-en.vtt"),
             model: "sales-manager"))
         #expect(overridden.transcript.source == .argument)
         #expect(overridden.model.id == "sales-manager")
     }
 
     @Test func theSameInputGivesTheSameReport() throws {
-        let request = AnalysisRequest(input: Fixtures.media("interview-en.mp4"))
+        let request = AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4"))
         #expect(try ReportCoding.encode(analyzer.analyze(request)) == ReportCoding.encode(analyzer.analyze(request)))
     }
 
     @Test func negatedSkillIsShownButNotCounted() throws {
-        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4")))
         // "I have never managed people, but I mentored a new engineer": mentoring counts, managing does not.
         let collaboration = try #require(report.competencies.first { $0.id == "collaboration" })
         #expect(collaboration.evidence.contains { $0.keyword.contains("mentored") })
@@ -136,39 +136,39 @@ import Testing
         defer { Fixtures.cleanUp(directory) }
         let empty = "\(directory)/empty.mp4"
         FileManager.default.createFile(atPath: empty, contents: Data())
-        #expect(failure(AnalysisRequest(input: empty)) == "\(empty): the file is empty (0 bytes)")
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: empty)) == "\(empty): the file is empty (0 bytes)")
 
         let truncated = "\(directory)/truncated.m4a"
         let whole = try Data(contentsOf: URL(fileURLWithPath: Fixtures.media("phone-screen-en.m4a")))
         try whole.prefix(40_000).write(to: URL(fileURLWithPath: truncated))
-        #expect(failure(AnalysisRequest(input: truncated))
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: truncated))
             == "\(truncated): not a media file FFmpeg can read (Invalid data found when processing input)")
 
         let text = "\(directory)/notes.mp4"
         Fixtures.write("meeting notes, not a video\n", to: text)
-        #expect(failure(AnalysisRequest(input: text))
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: text))
             == "\(text): not a media file FFmpeg can read (Invalid data found when processing input)")
 
-        #expect(failure(AnalysisRequest(input: "\(directory)/missing.mp4")) == "\(directory)/missing.mp4: no such file")
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/missing.mp4")) == "\(directory)/missing.mp4: no such file")
 
-        #expect(failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), model: "astronaut"))
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4"), model: "astronaut"))
             == "\(Fixtures.models)/astronaut.yaml: unknown model 'astronaut' (known: customer-service, general, product-manager, sales-manager, software-engineer)")
 
         let broken = "\(directory)/broken.yaml"
         Fixtures.write("id: broken\nversion: 1\ntitle: [unclosed\n", to: broken)
-        let message = failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), model: broken))
+        let message = failure(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4"), model: broken))
         #expect(message?.hasPrefix("\(broken):4: malformed YAML:") == true)
 
         let vtt = "\(directory)/bad.vtt"
         Fixtures.write("WEBVTT\n\n00:00:01.000 -> 00:00:02.000\nhello\n", to: vtt)
-        #expect(failure(AnalysisRequest(input: vtt)) == "\(vtt):3: cue without a timing line ('start --> end')")
-        #expect(failure(AnalysisRequest(input: Fixtures.media("interview-en.mp4"), transcript: vtt))
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: vtt)) == "\(vtt):3: cue without a timing line ('start --> end')")
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4"), transcript: vtt))
             == "\(vtt):3: cue without a timing line ('start --> end')")
 
         let badMetadata = "\(directory)/clip.mp4"
         try Fixtures.makeClip(at: badMetadata, seconds: 1, audio: true, video: false)
         Fixtures.write("candidate: [oops\n", to: "\(directory)/clip.yaml")
-        #expect(failure(AnalysisRequest(input: badMetadata))?.hasPrefix("\(directory)/clip.yaml:2: malformed metadata") == true)
+        #expect(failure(AnalysisRequest(catalog: Fixtures.models, input: badMetadata))?.hasPrefix("\(directory)/clip.yaml:2: malformed metadata") == true)
     }
 
     /// Degraded but valid input: analysed with what is there; warnings say what could not be measured.
@@ -178,7 +178,7 @@ import Testing
 
         let silentVideo = "\(directory)/silent.mp4"
         try Fixtures.makeClip(at: silentVideo, seconds: 2, audio: false, video: true)
-        let video = try analyzer.analyze(AnalysisRequest(input: silentVideo))
+        let video = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: silentVideo))
         #expect(video.prosody == nil)
         #expect(video.visual?.framesAnalysed == 4)
         #expect(video.warnings == [
@@ -192,12 +192,12 @@ import Testing
 
         let audioOnly = "\(directory)/tone.m4a"
         try Fixtures.makeClip(at: audioOnly, seconds: 2, audio: true, video: false)
-        let audio = try analyzer.analyze(AnalysisRequest(input: audioOnly))
+        let audio = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: audioOnly))
         #expect(audio.visual == nil)
         #expect(audio.prosody != nil)
         #expect(audio.warnings.contains("no video stream (audio-only): picture not measured"))
 
-        let transcriptOnly = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.vtt")))
+        let transcriptOnly = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("phone-screen-en.vtt")))
         #expect(transcriptOnly.transcript.source == .transcriptOnly)
         #expect(transcriptOnly.prosody == nil && transcriptOnly.visual == nil)
         #expect(transcriptOnly.model.id == "sales-manager")
@@ -206,15 +206,15 @@ import Testing
 
         let short = "\(directory)/short.txt"
         Fixtures.write("I debugged it.\n", to: short)
-        let tooShort = try analyzer.analyze(AnalysisRequest(input: short))
+        let tooShort = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: short))
         #expect(tooShort.overall.score == nil)
         // A 20-second answer (about 45 words) is not enough either.
         Fixtures.write(String(repeating: "I debugged the slow query and fixed the index. ", count: 5), to: short)
-        let twentySeconds = try analyzer.analyze(AnalysisRequest(input: short))
+        let twentySeconds = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: short))
         #expect(twentySeconds.overall.score == nil && twentySeconds.overall.dimensionsScored == 0)
         #expect(twentySeconds.competencies.allSatisfy { $0.score == nil && $0.insufficientEvidence != nil })
         Fixtures.write("I debugged it.\n", to: short)
-        #expect(try analyzer.analyze(AnalysisRequest(input: short)).warnings == [
+        #expect(try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: short)).warnings == [
             "transcript too short to score: the transcript has only 3 words, about 1 seconds of speech "
                 + "(at least 50 words are needed to score content)",
             "the transcript has no timestamps: rates per minute and evidence times are not available",
@@ -222,10 +222,10 @@ import Testing
     }
 
     @Test func inboxFolderChoosesTheModel() throws {
-        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4"),
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4"),
                                                           folderModel: "sales-manager"))
         #expect(report.model.id == "sales-manager")
-        let unknownFolder = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4"),
+        let unknownFolder = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4"),
                                                                  folderModel: "misc"))
         #expect(unknownFolder.model.id == "software-engineer")
     }
@@ -261,7 +261,7 @@ import Testing
         defer { Fixtures.cleanUp(directory) }
         let hostile = "\(directory)/hostile.srt"
         Fixtures.write("1\n00:00:01,000 --> 00:00:09,000\nI debugged <script>alert(1)</script> and <img src=x onerror=alert(2)> --> the root cause of the outage with my teammates today\n", to: hostile)
-        var report = try analyzer.analyze(AnalysisRequest(input: hostile))
+        var report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: hostile))
         // SRT markup tags are dropped when parsing; what remains is plain text.
         #expect(report.transcript.cues.first?.text.contains("<") == false)
         // Literal markup (as a subtitle stream may carry) is escaped when rendered.
@@ -282,8 +282,8 @@ import Testing
 
     @Test(arguments: [("interview-en.mp4", UILanguage.en), ("interview-zh.mkv", UILanguage.zh)])
     func feedbackQuotesTheCandidateAndHoldsNoVerdict(_ file: String, _ expected: UILanguage) throws {
-        let analyzer = Analyzer(catalog: catalog)
-        let report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media(file)))
+        let analyzer = Analyzer()
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media(file)))
         let language = FeedbackRenderer.language(for: report, asked: nil)
         #expect(language == expected)
         let model = try catalog.model(report.model.id)
@@ -308,8 +308,8 @@ import Testing
     }
 
     @Test func theAdviceFollowsWhatTheAnswersLeftOut() throws {
-        let analyzer = Analyzer(catalog: catalog)
-        var report = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-en.mp4")))
+        let analyzer = Analyzer()
+        var report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-en.mp4")))
         let page = FeedbackRenderer(language: .en).body(report, model: try catalog.model(report.model.id))
         #expect(!page.contains("close each example with its outcome") && !page.contains("Close each example"))
         // The same interview told without results, and with hostile text in a quote.

@@ -5,14 +5,14 @@ import TestSupport
 import Testing
 
 @Suite struct RescoringTests {
-    let analyzer = Analyzer(catalog: ModelCatalog(directory: Fixtures.models))
+    let analyzer = Analyzer()
 
     /// Re-scoring with the same model gives the analysis' own scores (the same kernels, batch or single); a model
     /// with another weighting moves them; percentiles come from the re-scored population.
     @Test func rescoringReproducesThenFollowsTheModel() throws {
-        let english = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("phone-screen-en.vtt"),
+        let english = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("phone-screen-en.vtt"),
                                                            model: "sales-manager"))
-        let chinese = try analyzer.analyze(AnalysisRequest(input: Fixtures.media("interview-zh.mkv"),
+        let chinese = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("interview-zh.mkv"),
                                                            model: "sales-manager"))
         let model = try ModelCatalog(directory: Fixtures.models).model("sales-manager")
         let same = try Rescorer(model: model).rescore([english, chinese])
@@ -52,7 +52,7 @@ import Testing
             - Led a sales team of six account executives
             - Negotiated multi-year enterprise contracts
             """, to: "\(directory)/sam-resume.md")
-        let report = try analyzer.analyze(AnalysisRequest(input: "\(directory)/sam.vtt"))
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/sam.vtt"))
         let findings = try #require(report.resumeCheck)
         let status = Dictionary(uniqueKeysWithValues: findings.map { ($0.competency, $0.status) })
         #expect(status["negotiation"] == .consistent)
@@ -65,7 +65,7 @@ import Testing
 
         // A missing résumé file is a warning, not a failed analysis.
         Fixtures.write("candidate: Sam\nmodel: sales-manager\nresumeFile: gone.txt\n", to: "\(directory)/sam.yaml")
-        let without = try analyzer.analyze(AnalysisRequest(input: "\(directory)/sam.vtt"))
+        let without = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/sam.vtt"))
         #expect(without.resumeCheck == nil)
         #expect(without.warnings.contains("résumé gone.txt: no such file; not checked"))
     }

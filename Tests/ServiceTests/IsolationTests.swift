@@ -1,5 +1,6 @@
 import DebriefModel
 import Foundation
+import LocalFiles
 import Logging
 import Pipeline
 @testable import Service
@@ -11,17 +12,19 @@ import Testing
 /// The child-process analysis: whatever the child does — crash, hang, exhaust its memory cap, print garbage — the
 /// parent gets one typed error naming the file, and nothing is left in the scratch directory.
 @Suite struct IsolationTests {
+    /// A stand-in child: a shell script that ignores the arguments the analyser passes (`analyze-job --request …`).
     func shell(_ script: String, scratch: String, wall: Double = 20) -> IsolatedAnalyzer {
-        // `sh -c SCRIPT` ignores the per-job arguments the analyser appends ($0, $1, ...).
-        IsolatedAnalyzer(executable: "/bin/sh", arguments: ["-c", script], scratch: scratch,
-                         limits: AnalysisLimits(wallSeconds: wall))
+        let path = "\(scratch)-child-\(UUID().uuidString).sh"
+        Fixtures.write("#!/bin/sh\n\(script)\n", to: path)
+        chmod(path, 0o755)
+        return IsolatedAnalyzer(executable: path, scratch: scratch, limits: AnalysisLimits(wallSeconds: wall))
     }
 
     @Test func aCrashIsATypedFailure() async throws {
         let scratch = Fixtures.temporaryDirectory("iso")
         defer { Fixtures.cleanUp(scratch) }
         let outcome = await shell("echo 'av_read_frame: boom' >&2; kill -SEGV $$", scratch: scratch)
-            .analyze(AnalysisRequest(input: "/in/bad.mp4"))
+            .analyze(AnalysisRequest(catalog: Fixtures.models, input: "/in/bad.mp4"))
         guard case .failure(let error) = outcome else { Issue.record("a crash gave a report"); return }
         #expect(error.code == .crashed)
         #expect(error.message == "/in/bad.mp4: the decoder crashed (SIGSEGV) — it may have reached the memory cap of "
@@ -33,7 +36,7 @@ import Testing
     @Test func aHangIsStoppedAtTheWallClockLimit() async throws {
         let scratch = Fixtures.temporaryDirectory("iso")
         defer { Fixtures.cleanUp(scratch) }
-        let outcome = await shell("exec sleep 30", scratch: scratch, wall: 1).analyze(AnalysisRequest(input: "/in/slow.mkv"))
+        let outcome = await shell("exec sleep 30", scratch: scratch, wall: 1).analyze(AnalysisRequest(catalog: Fixtures.models, input: "/in/slow.mkv"))
         guard case .failure(let error) = outcome else { Issue.record("a hang gave a report"); return }
         #expect(error.code == .timeout)
         #expect(error.message.hasPrefix("/in/slow.mkv: analysis stopped after 1 s (wall-clock limit)"))
@@ -49,11 +52,11 @@ import Testing
     @Test func anUnexpectedExitAndATypedChildErrorAreReported() async throws {
         let scratch = Fixtures.temporaryDirectory("iso")
         defer { Fixtures.cleanUp(scratch) }
-        let exit = await shell("echo 'fatal: odd' >&2; exit 7", scratch: scratch).analyze(AnalysisRequest(input: "/in/a"))
+        let exit = await shell("echo 'fatal: odd' >&2; exit 7", scratch: scratch).analyze(AnalysisRequest(catalog: Fixtures.models, input: "/in/a"))
         guard case .failure(let crashed) = exit else { Issue.record("exit 7 gave a report"); return }
         #expect(crashed.message == "/in/a: the analysis process exited with status 7; last message: fatal: odd")
         let typed = await shell(#"printf '{"code":"decode","message":"/in/a: truncated"}'; exit 2"#, scratch: scratch)
-            .analyze(AnalysisRequest(input: "/in/a"))
+            .analyze(AnalysisRequest(catalog: Fixtures.models, input: "/in/a"))
         guard case .failure(let decode) = typed else { Issue.record("exit 2 gave a report"); return }
         #expect(decode == AnalysisError(code: .decode, message: "/in/a: truncated"))
         #expect(!decode.isTransient)
@@ -71,18 +74,19 @@ import Testing
         _ = try Fixtures.run("ffmpeg", ["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=4096x4096:rate=2",
                                         "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=16000", "-t", "2",
                                         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", big])
-        let arguments = ["analyze-job", "--models", Fixtures.models, "--asr", "never"]
-        let capped = IsolatedAnalyzer(executable: Self.debrief, arguments: arguments, scratch: "\(scratch)/tmp",
+        let request = AnalysisRequest(catalog: Fixtures.models, input: big,
+                                      options: AnalysisOptions(recognition: RecognitionSettings(mode: .never)))
+        let capped = IsolatedAnalyzer(executable: Self.debrief, scratch: "\(scratch)/tmp",
                                       limits: AnalysisLimits(wallSeconds: 60, memoryBytes: 64 << 20))
-        guard case .failure(let error) = await capped.analyze(AnalysisRequest(input: big)) else {
+        guard case .failure(let error) = await capped.analyze(request) else {
             Issue.record("a 4096×4096 video was analysed under a 64 MiB cap")
             return
         }
         #expect(error.code == .crashed)
         #expect(error.message.hasPrefix("\(big): the decoder crashed"))
         #expect(error.message.contains("memory cap of 64 MiB"))
-        let roomy = IsolatedAnalyzer(executable: Self.debrief, arguments: arguments, scratch: "\(scratch)/tmp")
-        guard case .success(let report) = await roomy.analyze(AnalysisRequest(input: big)) else {
+        let roomy = IsolatedAnalyzer(executable: Self.debrief, scratch: "\(scratch)/tmp")
+        guard case .success(let report) = await roomy.analyze(request) else {
             Issue.record("the video failed under the default cap")
             return
         }
@@ -91,6 +95,43 @@ import Testing
     }
 
     static let debrief = "\(Fixtures.root)/.build/debug/debrief"
+
+    /// Every option of an analysis reaches the child process, because the request travels whole: the fixture sets
+    /// each field of `AnalysisOptions` (and of the recognition settings) away from its default — a field added later
+    /// fails here until it is set — and the child reads back exactly what the worker wrote.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: IsolationTests.debrief),
+                   "the debrief binary is not built (swift build --product debrief)"))
+    func everyOptionReachesTheChild() throws {
+        let scratch = Fixtures.temporaryDirectory("iso")
+        defer { Fixtures.cleanUp(scratch) }
+        let options = AnalysisOptions(tracks: true, frameRate: 0.5,
+                                      recognition: RecognitionSettings(mode: .always, url: "http://127.0.0.1:9/",
+                                                                       model: "large-v3",
+                                                                       recognizer: RecognizerInfo(name: "x",
+                                                                                                  englishOnly: true)),
+                                      scratch: "/var/tmp/x")
+        for (defaults, set) in [(Mirror(reflecting: AnalysisOptions()), Mirror(reflecting: options)),
+                                (Mirror(reflecting: RecognitionSettings()), Mirror(reflecting: options.recognition))] {
+            #expect(defaults.children.count == set.children.count)
+            for (a, b) in zip(defaults.children, set.children) {
+                #expect("\(a.value)" != "\(b.value)", "the fixture leaves \(a.label ?? "?") at its default: set it")
+            }
+        }
+        let bundle = RecordingBundle(directory: "/in/sales", primary: "ann.mp4", kind: .recording, transcript: "ann.vtt",
+                                     answerFiles: [.init(key: "q1", name: "ann.q1.vtt")], metadata: "ann.yaml",
+                                     others: ["ann.notes"], folderModel: "sales")
+        let request = AnalysisRequest(bundle: bundle, transcript: "/t.vtt",
+                                      model: ModelReference(catalog: "/models", explicit: "x", fallback: "y"),
+                                      options: options)
+        let file = "\(scratch)/request.json"
+        try JSONEncoder().encode(request).write(to: URL(fileURLWithPath: file))
+        let echoed = try Fixtures.run(Self.debrief, ["analyze-job", "--request", file, "--print-request"])
+        #expect(try JSONDecoder().decode(AnalysisRequest.self, from: echoed) == request)
+        // The worker's command line carries no analysis option at all.
+        let arguments = IsolatedAnalyzer(executable: Self.debrief, scratch: scratch).childArguments(request: file,
+                                                                                                   output: "o")
+        #expect(arguments.filter { $0.hasPrefix("--") } == ["--request", "--output", "--parent", "--memory-limit"])
+    }
 
     @Test func scratchFilesOfDeadProcessesAreSwept() throws {
         let scratch = Fixtures.temporaryDirectory("iso")
@@ -156,18 +197,19 @@ import Testing
                                                     withIntermediateDirectories: true)
             Fixtures.write(name, to: path)
         }
-        #expect(bundleFiles(of: "\(inbox)/m/a.mp4").map { ($0 as NSString).lastPathComponent }
-            == ["a.json", "a.mp4", "a.vtt"])
+        let bundle = BundleFolder.bundle(at: "\(inbox)/m/a.mp4", folderModel: "m")
+        #expect(bundle.files.sorted() == ["a.json", "a.mp4", "a.vtt"])
         let mover = try #require(FinishedFiles.move.inbox(inbox))
-        #expect(try mover.move("\(inbox)/m/a.mp4", succeeded: true) == "\(inbox)/processed/m/a.mp4")
+        #expect(try mover.move(bundle, succeeded: true).primaryPath == "\(inbox)/processed/m/a.mp4")
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(inbox)/processed/m").sorted()
             == ["a.json", "a.mp4", "a.vtt"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(inbox)/m").sorted() == ["a.b.mp4", "ab.mp4"])
         // The same name again: kept beside the first, not over it.
         Fixtures.write("again", to: "\(inbox)/x2.wav")
-        try mover.move("\(inbox)/x.wav", succeeded: false)
+        try mover.move(BundleFolder.bundle(at: "\(inbox)/x.wav"), succeeded: false)
         try FileManager.default.moveItem(atPath: "\(inbox)/x2.wav", toPath: "\(inbox)/x.wav")
-        #expect(try mover.move("\(inbox)/x.wav", succeeded: false) == "\(inbox)/failed/1-x.wav")
+        #expect(try mover.move(BundleFolder.bundle(at: "\(inbox)/x.wav"), succeeded: false).primaryPath
+            == "\(inbox)/failed/1-x.wav")
         #expect(FinishedFiles.keep.inbox(inbox) == nil)
     }
 }
@@ -183,6 +225,8 @@ import Testing
             return outcome
         }
     }
+
+    static let models = ModelReference(catalog: Fixtures.models)
 
     static func report() -> Report {
         Report(pipelineVersion: "t", recording: .init(file: "a.vtt", sha256: "ab", sizeBytes: 1, durationSeconds: 1,
@@ -208,7 +252,8 @@ import Testing
             _ = try? await store.claimNext(worker: "other", leaseSeconds: 60, now: Date())
             try? await Task.sleep(for: .milliseconds(400))
         }, outcome: .success(Self.report()))
-        let pool = WorkerPool(store: store, analyzer: analyzer, count: 1, policy: policy, logger: Logger(label: "t"))
+        let pool = WorkerPool(store: store, analyzer: analyzer, count: 1, model: Self.models, policy: policy,
+                              logger: Logger(label: "t"))
         try await pool.process(job)
         #expect(try await store.reportSummaries(limit: 5).isEmpty)
         #expect(try await store.job(job.id)?.worker == "other")
@@ -222,7 +267,8 @@ import Testing
         let scratch = Fixtures.temporaryDirectory("sweep")
         defer { Fixtures.cleanUp(scratch) }
         let pool = WorkerPool(store: MemoryStore(), analyzer: Scripted(during: {}, outcome: .success(Self.report())),
-                              count: 1, idleInterval: .milliseconds(20), sweepInterval: .milliseconds(50),
+                              count: 1, model: Self.models, idleInterval: .milliseconds(20),
+                              sweepInterval: .milliseconds(50),
                               scratch: scratch, logger: Logger(label: "t"))
         let running = Task { try await pool.run() }
         defer { running.cancel() }
@@ -245,7 +291,7 @@ import Testing
             _ = try await store.enqueue(NewJob(path: "/in/\(key)", folderModel: nil, bundleKey: key), now: Date())
             let job = try #require(try await store.claimNext(worker: "w", leaseSeconds: 60, now: Date()))
             let pool = WorkerPool(store: store, analyzer: Scripted(during: {}, outcome: .failure(error)), count: 1,
-                                  policy: policy, logger: Logger(label: "t"))
+                                  model: Self.models, policy: policy, logger: Logger(label: "t"))
             try await pool.process(job)
             let after = try #require(try await store.job(job.id))
             #expect(after.status == (error.isTransient ? .queued : .failed))
@@ -278,7 +324,8 @@ import Testing
         #expect(Set(finder.bundle(of: "\(inbox)/m/ann.mp4")) == Set(["processed/m/ann.mp4", "processed/m/ann.vtt",
                                                                      "processed/m/ann.yaml", "processed/m/cv.txt"]
             .map { "\(inbox)/\($0)" }))
-        #expect(Set(finder.metadataNaming("Ann Lee")) == ["\(inbox)/processed/m/ann.yaml", "\(inbox)/m/ann2.json"])
-        #expect(finder.metadataNaming("Nobody").isEmpty)
+        // Whatever became of their jobs: the recordings whose metadata names the candidate.
+        #expect(Set(finder.recordingsNaming("Ann Lee")) == ["\(inbox)/processed/m/ann.mp4", "\(inbox)/m/ann2.m4a"])
+        #expect(finder.recordingsNaming("Nobody").isEmpty)
     }
 }

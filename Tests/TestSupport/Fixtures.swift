@@ -11,6 +11,9 @@ public enum Fixtures {
 
     public static func media(_ name: String) -> String { "\(root)/Media/\(name)" }
     public static var models: String { "\(root)/Models" }
+    /// OpenCV's cascade files from Debian's opencv-data (the face detector's model).
+    public static let cascadesInstalled = FileManager.default.fileExists(
+        atPath: "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml")
     /// The shared dev data beside the repository (`../shared/data`), when present.
     public static var sharedData: String { "\(root)/../shared/data" }
 

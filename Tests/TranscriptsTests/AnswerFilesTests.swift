@@ -12,14 +12,6 @@ import Transcripts
             timed: timed))
     }
 
-    @Test func findsAnswerFilesInNaturalOrder() {
-        let names = ["talk.mp4", "talk.vtt.part", "talk.q10.vtt", "talk.q2.vtt", "talk.q1.srt", "talk.json",
-                     "talk.transcript.json", "talk.q3.transcript.json", "other.q1.vtt", "talk.a.b.vtt", "talk.q4.pdf"]
-        let found = AnswerFiles.find(besides: "/in/talk.mp4", in: names)
-        #expect(found.map(\.key) == ["q1", "q2", "q3", "q10"])
-        #expect(found.map(\.name) == ["talk.q1.srt", "talk.q2.vtt", "talk.q3.transcript.json", "talk.q10.vtt"])
-    }
-
     /// Files counted from their answer's start are shifted onto the metadata's spans, words included; the
     /// metadata's order wins over the files' names.
     @Test func shiftsRelativeFilesOntoTheQuestionTimeline() {

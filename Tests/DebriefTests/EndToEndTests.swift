@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import Pipeline
 import Service
+@testable import debrief
 import Store
 import StoreSQLite
 import TestSupport
@@ -27,10 +28,15 @@ import Testing
         let auth: HTTPFields = [.authorization: "Bearer \(token)"]
         var logger = Logger(label: "e2e")
         logger.logLevel = .warning
-        let app = makeDebriefApplication(
-            configuration: ServeConfiguration(inbox: inbox, port: 0, workers: 2, stableSeconds: 0.3,
-                                              scanInterval: .milliseconds(100)),
-            store: store, analyzer: Analyzer(catalog: ModelCatalog(directory: Fixtures.models)), logger: logger)
+        var configuration = ServeConfiguration(inbox: inbox, port: 0, workers: 2, stableSeconds: 0.3,
+                                               scanInterval: .milliseconds(100))
+        configuration.model = ModelReference(catalog: Fixtures.models)
+        // As `debrief serve` has it: parsed once here, then refreshed by the model watcher, never on a request.
+        let cache = ModelCache(catalog: ModelCatalog(directory: Fixtures.models), refreshOnRead: false)
+        cache.refresh()
+        configuration.modelCache = cache
+        let app = makeDebriefApplication(configuration: configuration, store: store,
+                                         analyzer: InProcessAnalyzer(Analyzer()), logger: logger)
 
         try await app.test(.live) { client in
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)

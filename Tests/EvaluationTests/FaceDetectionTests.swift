@@ -1,4 +1,5 @@
 import Foundation
+import Evaluation
 @testable import Pipeline
 import TestSupport
 import Testing
@@ -9,12 +10,10 @@ import DebriefModel
 /// and parameters (scaleFactor 1.1, minNeighbors 3) on frames of a real photograph and of the `Media/` samples.
 /// Target: ≥ 95 % of OpenCV's detections matched at IoU ≥ 0.5, ≤ 5 % extra.
 @Suite struct FaceDetectionTests {
-    static let cascadeInstalled = FileManager.default.fileExists(
-        atPath: "\(CascadeLibrary.directory)/haarcascade_frontalface_default.xml")
     static let openCVAvailable: Bool = (try? Fixtures.run("python3", ["-c", "import cv2"])) != nil
     static let portraitPresent = FileManager.default.fileExists(atPath: "\(Fixtures.sharedData)/faces-dev/astronaut.png")
 
-    @Test(.enabled(if: cascadeInstalled, "needs Debian's opencv-data (apt-get install opencv-data)"),
+    @Test(.enabled(if: Fixtures.cascadesInstalled, "needs Debian's opencv-data (apt-get install opencv-data)"),
           .enabled(if: openCVAvailable, "needs the reference: pip install \"opencv-python-headless<5\""),
           .enabled(if: portraitPresent, "needs ../shared/data/faces-dev beside the repository"),
           .timeLimit(.minutes(3)))
@@ -41,14 +40,14 @@ import DebriefModel
         }
         Fixtures.write("<opencv_storage><cascade><stageType>BOOST</stageType>", to: "\(directory)/broken.xml")
         Fixtures.write("this is not XML", to: "\(directory)/text.xml")
-        if Self.cascadeInstalled {
+        if Fixtures.cascadesInstalled {
             let whole = try Data(contentsOf: URL(fileURLWithPath:
                 "\(CascadeLibrary.directory)/haarcascade_frontalface_default.xml"))
             try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: "\(directory)/truncated.xml"))
         }
-        for name in ["broken.xml", "text.xml"] + (Self.cascadeInstalled ? ["truncated.xml"] : []) {
+        for name in ["broken.xml", "text.xml"] + (Fixtures.cascadesInstalled ? ["truncated.xml"] : []) {
             #expect(throws: AnalysisError.self) { try CascadeLibrary.load(name, directory: directory) }
-            do { _ = try CascadeLibrary.load(name, directory: directory) } catch {
+            do throws(AnalysisError) { _ = try CascadeLibrary.load(name, directory: directory) } catch {
                 #expect(error.message.hasPrefix("\(directory)/\(name): unusable cascade file: "))
                 #expect(error.message.hasSuffix("(reinstall it: apt-get install --reinstall opencv-data)"))
             }
@@ -67,7 +66,7 @@ import DebriefModel
 
 /// Awkward frames with the detectors running: defined values, no crash.
 @Suite struct AwkwardFrameTests {
-    @Test(.enabled(if: FaceDetectionTests.cascadeInstalled, "needs Debian's opencv-data (apt-get install opencv-data)"))
+    @Test(.enabled(if: Fixtures.cascadesInstalled, "needs Debian's opencv-data (apt-get install opencv-data)"))
     func blackNoiseAndTinyFrames() throws {
         let detectors = try CascadeLibrary.faceDetectors()
         var generator = SystemRandomNumberGenerator()
@@ -96,7 +95,7 @@ import DebriefModel
         let path = "\(directory)/uhd.mp4"
         try Fixtures.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=3840x2160:rate=5:duration=1",
                                     "-c:v", "libx264", "-preset", "ultrafast", path])
-        let report = try Analyzer(catalog: ModelCatalog(directory: Fixtures.models)).analyze(AnalysisRequest(input: path))
+        let report = try Analyzer().analyze(AnalysisRequest(catalog: Fixtures.models, input: path))
         #expect(report.recording.video?.width == 3840)
         #expect(report.visual?.framesAnalysed == 2)
     }

@@ -1,5 +1,6 @@
 import DebriefModel
 import Foundation
+import Evaluation
 import Pipeline
 import TestSupport
 import Testing

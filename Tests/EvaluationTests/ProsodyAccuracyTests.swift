@@ -1,4 +1,5 @@
 import Foundation
+import Evaluation
 import Pipeline
 import TestSupport
 import Testing
