@@ -109,7 +109,8 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+            .product(name: "Yams", package: "Yams"),
+        ], resources: [.copy("Resources/openapi.yaml")]),
         // The command line: assembles the application (picks the drivers, wires the edges).
         .executableTarget(name: "debrief", dependencies: [
             "Pipeline", "Evaluation", "Service", "Web", "Store", "StoreSQLite", "StorePostgres", "DebriefModel",
@@ -146,17 +147,24 @@ let package = Package(
         ]),
         .testTarget(name: "DebriefTests", dependencies: [
             "debrief", "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "TestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ServiceTests", dependencies: [
-            "Service", "Web", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "LocalFiles", "Rendering", "TestSupport",
-            .product(name: "Crypto", package: "swift-crypto"),
+            "Service", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "LocalFiles", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "Store", "DebriefModel", "Rendering", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "DebriefModel", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then runs the whole suite: `swift test`, then the crash/concurrency/hostile-media
-# checks of the real binary (Tests/queue-chaos.py) and the live check of the running service (Tests/live-check.py:
+# checks of the real binary (IntegrationTests/queue-chaos.py) and the live check of the running service (IntegrationTests/live-check.py:
 # the pages in headless Chromium, the API against its OpenAPI document, the webhooks). Arguments go to
 # `swift test` (then those checks of the binary are skipped).
 set -euo pipefail
@@ -9,7 +9,7 @@ scripts/setup.sh
 # Real speech with Praat references for the prosody accuracy tests (../shared/data/prosody-dev).
 scripts/setup.sh alsa-utils codec2-examples asterisk-core-sounds-en-wav
 # Headless Chromium for the real-browser check of the pages, and the OpenAPI validators for the API check
-# (Tests/live-check.py).
+# (IntegrationTests/live-check.py).
 scripts/setup.sh chromium
 python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet "openapi-spec-validator==0.9.0"
 # OpenCV as the reference for the face detector (tests only; the product uses no Python). OpenCV 5 dropped cascades.
@@ -28,6 +28,6 @@ if [ -z "${DEBRIEF_TEST_POSTGRES:-}" ]; then
 fi
 swift test "$@"
 if [ $# -eq 0 ]; then
-  python3 Tests/queue-chaos.py --binary .build/debug/debrief
-  python3 Tests/live-check.py --binary .build/debug/debrief
+  python3 IntegrationTests/queue-chaos.py --binary .build/debug/debrief
+  python3 IntegrationTests/live-check.py --binary .build/debug/debrief
 fi

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Synchronization
 import Transcripts
 
 /// Why transcription failed, in one line.
@@ -109,21 +110,19 @@ public struct ASRClient: Sendable {
 
     /// One request, waited for synchronously (the analysis runs on its own thread).
     private func send(_ request: URLRequest) throws(ASRError) -> (Int, Data) {
-        final class Box: @unchecked Sendable {
-            var result: Result<(Int, Data), ASRError> = .failure(ASRError("no answer"))
-        }
-        let box = Box()
+        let box = Mutex<Result<(Int, Data), ASRError>>(.failure(ASRError("no answer")))
         let done = DispatchSemaphore(value: 0)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = request.timeoutInterval
         configuration.timeoutIntervalForResource = request.timeoutInterval
         let session = URLSession(configuration: configuration)
         let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                box.result = .failure(ASRError(error.localizedDescription))
+            let result: Result<(Int, Data), ASRError> = if let error {
+                .failure(ASRError(error.localizedDescription))
             } else {
-                box.result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
+                .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
             }
+            box.withLock { $0 = result }
             done.signal()
         }
         task.resume()
@@ -133,7 +132,7 @@ public struct ASRClient: Sendable {
             throw ASRError("no answer within \(Int(request.timeoutInterval)) s")
         }
         session.finishTasksAndInvalidate()
-        return try box.result.get()
+        return try box.withLock { $0 }.get()
     }
 
     private static func errorMessage(_ data: Data) -> String {

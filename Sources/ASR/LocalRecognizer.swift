@@ -3,7 +3,7 @@ import Foundation
 
 /// Debrief's embedded recogniser (`asr/server.py` in the virtual environment `scripts/asr-setup.sh` makes), run as
 /// a child process on loopback for as long as Debrief needs it.
-public final class LocalRecognizer: @unchecked Sendable {
+public final class LocalRecognizer: Sendable {
     public let client: ASRClient
     /// What the server said it is, asked once it answered.
     public let info: RecognizerInfo?

@@ -15,13 +15,15 @@ public struct InboxWatcher: Service {
     public let interval: Duration
     public let stableSeconds: Double
     public let logger: Logger
+    public let clock: any WallClock
 
     public init(inbox: String, store: any DebriefStore, interval: Duration = .seconds(1), stableSeconds: Double = 2,
-                logger: Logger) {
+                clock: any WallClock = SystemClock(), logger: Logger) {
         self.inbox = inbox
         self.store = store
         self.interval = interval
         self.stableSeconds = stableSeconds
+        self.clock = clock
         self.logger = logger
     }
 
@@ -47,9 +49,9 @@ public struct InboxWatcher: Service {
                 if missingLogged { logger.info("inbox \(inbox) is back: ingest resumes") }
                 missingLogged = false
                 events.ensureWatching()
-                for job in scanner.observe(listing, now: Date(), beingWritten: filesOpenForWriting) {
+                for job in scanner.observe(listing, now: clock.now, beingWritten: filesOpenForWriting) {
                     do {
-                        if let queued = try await store.enqueue(job, now: Date()) {
+                        if let queued = try await store.enqueue(job, now: clock.now) {
                             logger.info("queued", metadata: ["job": "\(queued.id)", "file": "\(job.path)"])
                         }
                     } catch {
@@ -90,6 +92,8 @@ public struct WorkerPool: Service {
     public let finished: FinishedMover?
     /// Webhook receivers told of each new report (`report.created`, through the store's outbox).
     public var webhooks: [String] = []
+    /// Where leases, retries and reports read the time.
+    public var clock: any WallClock = SystemClock()
 
     public init(store: any DebriefStore, analyzer: any JobAnalyzing, count: Int, model: ModelReference,
                 options: AnalysisOptions = AnalysisOptions(), policy: QueuePolicy = QueuePolicy(),
@@ -128,7 +132,7 @@ public struct WorkerPool: Service {
             guard let worker = job.worker, worker.hasPrefix(prefix),
                   let pid = pid_t(worker.dropFirst(prefix.count).prefix { $0 != "." }),
                   pid != ProcessInfo.processInfo.processIdentifier, !processIsAlive(pid) else { continue }
-            _ = try await store.expireLeases(worker: worker, now: Date())
+            _ = try await store.expireLeases(worker: worker, now: clock.now)
         }
         try await rescue()
     }
@@ -147,7 +151,7 @@ public struct WorkerPool: Service {
     }
 
     private func rescue() async throws {
-        for job in try await store.rescueExpired(policy: policy, now: Date()) {
+        for job in try await store.rescueExpired(policy: policy, now: clock.now) {
             logger.warning("rescued an expired lease", metadata: ["job": "\(job.id)", "status": "\(job.status.rawValue)",
                                                                   "reason": "\(job.error ?? "")"])
         }
@@ -157,7 +161,7 @@ public struct WorkerPool: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 guard let job = try await store.claimNext(worker: worker, leaseSeconds: policy.leaseSeconds,
-                                                          now: Date()) else {
+                                                          now: clock.now) else {
                     try? await Task.sleep(for: idleInterval)
                     continue
                 }
@@ -189,7 +193,7 @@ public struct WorkerPool: Service {
                                                             excludingRecording: analysed.recording.sha256)
                 let report = analysed.placed(among: population)
                 switch try await store.complete(lease, report: report,
-                                                webhook: .reportCreated(report, urls: webhooks), now: Date()) {
+                                                webhook: .reportCreated(report, urls: webhooks), now: clock.now) {
                 case .stored(let id):
                     logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
                 case .duplicate(let id):
@@ -199,7 +203,7 @@ public struct WorkerPool: Service {
             case .failure(let error):
                 let failure = JobFailure(code: error.code.rawValue, reason: error.message,
                                          kind: error.isTransient ? .transient : .permanent)
-                let after = try await store.fail(lease, failure, policy: policy, now: Date())
+                let after = try await store.fail(lease, failure, policy: policy, now: clock.now)
                 logger.warning(after.status == .queued ? "job failed; it will be tried again" : "job failed",
                                metadata: ["job": "\(job.id)", "reason": "\(error.message)"])
                 if after.status == .failed { moveFinished(bundle, succeeded: false) }
@@ -229,7 +233,7 @@ public struct WorkerPool: Service {
                 return lease
             }
             do {
-                lease = try await store.heartbeat(lease, leaseSeconds: policy.leaseSeconds, now: Date())
+                lease = try await store.heartbeat(lease, leaseSeconds: policy.leaseSeconds, now: clock.now)
             } catch let error as StoreError where error.code == .fenced || error.code == .notFound {
                 return nil
             } catch {

@@ -1,3 +1,4 @@
+import DebriefModel
 import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
@@ -67,23 +68,26 @@ public struct WebhookError: Error, CustomStringConvertible {
 public struct WebhookSender: Service {
     let store: any DebriefStore
     let settings: WebhookSettings
+    let clock: any WallClock
     let logger: Logger
 
-    public init(store: any DebriefStore, settings: WebhookSettings, logger: Logger) {
+    public init(store: any DebriefStore, settings: WebhookSettings, clock: any WallClock = SystemClock(),
+                logger: Logger) {
         self.store = store
         self.settings = settings
+        self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                guard let delivery = try await store.claimWebhook(leaseSeconds: settings.timeout * 3 + 5, now: Date())
+                guard let delivery = try await store.claimWebhook(leaseSeconds: settings.timeout * 3 + 5, now: clock.now)
                 else {
                     try? await Task.sleep(for: settings.idleInterval)
                     continue
                 }
-                try await store.finishWebhook(delivery, await attempt(delivery), now: Date())
+                try await store.finishWebhook(delivery, await attempt(delivery), now: clock.now)
             } catch {
                 logger.error("webhook outbox: \(error)")
                 try? await Task.sleep(for: settings.idleInterval)
@@ -114,7 +118,7 @@ public struct WebhookSender: Service {
         logger.warning("webhook failed; it will be tried again", metadata: [
             "event": "\(delivery.event)", "url": "\(delivery.url)", "attempt": "\(delivery.attempts)",
             "reason": "\(error)", "retryInSeconds": "\(wait)"])
-        return .retry(at: Date().addingTimeInterval(wait), error: error)
+        return .retry(at: clock.now.addingTimeInterval(wait), error: error)
     }
 
     private func post(_ delivery: WebhookDelivery) async throws -> Int {
@@ -122,7 +126,7 @@ public struct WebhookSender: Service {
         var request = URLRequest(url: url, timeoutInterval: settings.timeout)
         request.httpMethod = "POST"
         request.httpBody = delivery.payload
-        let timestamp = Int(Date().timeIntervalSince1970)
+        let timestamp = Int(clock.now.timeIntervalSince1970)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("Debrief-Webhooks/1", forHTTPHeaderField: "User-Agent")
         request.setValue(delivery.event, forHTTPHeaderField: "Debrief-Event")

@@ -15,7 +15,7 @@ import Store
 /// deployment always keeps the admin who is changing it.
 func addAdminRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
                     models: @escaping @Sendable () -> [CompetencyModel],
-                    modelProblems: @escaping @Sendable () -> [String]) {
+                    modelProblems: @escaping @Sendable () -> [String], clock: any WallClock) {
     @Sendable func page(_ request: Request, _ context: DebriefContext, notice: AdminPages.Notice?,
                         status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = pageLanguage(request)
@@ -70,7 +70,7 @@ func addAdminRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
         let generated = typed == nil && existing == nil ? AccountRules.generatedPassword() : nil
         let hash = (typed ?? generated).map { Secrets.hashPassword($0) } ?? existing?.passwordHash
         let saved = try await store.saveUser(NewUser(name: name, role: role, passwordHash: hash, jobs: jobs,
-                                                     candidate: candidate), now: Date())
+                                                     candidate: candidate), now: clock.now)
         return try await page(request, context, notice: .saved(saved.name, created: existing == nil,
                                                                password: generated))
     }

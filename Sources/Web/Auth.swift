@@ -58,6 +58,7 @@ public enum Access {
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = DebriefContext
     let store: any AccountStore
+    let clock: any WallClock
     static let cookie = "debrief_session"
     static let open: Set<String> = ["/health", "/login", "/api/v1/openapi.json"]
 
@@ -65,7 +66,7 @@ public struct AuthMiddleware: RouterMiddleware {
                        next: (Request, DebriefContext) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
-        let now = Date()
+        let now = clock.now
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
             guard let (credential, user) = try await store.credential(digest: Secrets.digest(secret), now: now),

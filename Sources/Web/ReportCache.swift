@@ -1,12 +1,13 @@
 import DebriefModel
 import Foundation
 import Store
+import Synchronization
 
 /// Decoded reports and their rendered pages, most recently used first, at most `capacity` reports. An entry serves
 /// only while the stored JSON is byte for byte the one it was made from, so a revision (a re-score) is never
 /// shown stale. Decoding a report and drawing its page are most of a page's cost (~2 ms on this machine kind);
 /// reading the stored bytes and comparing them is a fraction of that.
-final class ReportCache: @unchecked Sendable {
+final class ReportCache: Sendable {
     private struct Entry {
         var json: Data
         var report: Report
@@ -15,26 +16,35 @@ final class ReportCache: @unchecked Sendable {
         var used: UInt64
     }
 
-    private let lock = NSLock()
-    private var entries: [ReportID: Entry] = [:]
-    private var tick: UInt64 = 0
+    private struct State {
+        var entries: [ReportID: Entry] = [:]
+        var tick: UInt64 = 0
+
+        mutating func next() -> UInt64 {
+            tick += 1
+            return tick
+        }
+    }
+
+    private let state = Mutex(State())
     let capacity: Int
 
     init(capacity: Int = 128) { self.capacity = capacity }
 
     /// The report stored as `json`, decoded once.
     func report(_ id: ReportID, json: Data) throws -> Report {
-        if let report = locked({ () -> Report? in
-            guard var entry = entries[id], entry.json == json else { return nil }
-            entry.used = next()
-            entries[id] = entry
+        if let report = state.withLock({ state -> Report? in
+            guard var entry = state.entries[id], entry.json == json else { return nil }
+            entry.used = state.next()
+            state.entries[id] = entry
             return entry.report
         }) { return report }
         let report = try ReportCoding.decode(json)
-        locked {
-            entries[id] = Entry(json: json, report: report, used: next())
-            if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
-                entries[oldest] = nil
+        state.withLock { state in
+            state.entries[id] = Entry(json: json, report: report, used: state.next())
+            if state.entries.count > capacity,
+               let oldest = state.entries.min(by: { $0.value.used < $1.value.used })?.key {
+                state.entries[oldest] = nil
             }
         }
         return report
@@ -43,20 +53,13 @@ final class ReportCache: @unchecked Sendable {
     /// The page body of a report decoded by `report(_:json:)`, drawn once per variant: the part before the
     /// review and the part after it.
     func body(_ id: ReportID, json: Data, variant: String, draw: () -> (String, String)) -> (String, String) {
-        if let drawn = locked({ entries[id]?.json == json ? entries[id]?.bodies[variant] : nil }) { return drawn }
+        if let drawn = state.withLock({ $0.entries[id]?.json == json ? $0.entries[id]?.bodies[variant] : nil }) {
+            return drawn
+        }
         let drawn = draw()
-        locked { if entries[id]?.json == json { entries[id]?.bodies[variant] = drawn } }
+        state.withLock { state in
+            if state.entries[id]?.json == json { state.entries[id]?.bodies[variant] = drawn }
+        }
         return drawn
-    }
-
-    private func next() -> UInt64 {
-        tick += 1
-        return tick
-    }
-
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
     }
 }

@@ -10,7 +10,7 @@ import Store
 /// - `GET /jobs/{model}/agreement`, `GET /api/v1/jobs/{model}/agreement` — correlation and rater tendencies
 func addReviewRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
                      models: @escaping @Sendable () -> [CompetencyModel], metrics: WebMetrics,
-                     webhooks: [String]) {
+                     webhooks: [String], clock: any WallClock) {
     @Sendable func blend(_ model: String) -> ScoreBlend { models().first { $0.id == model }?.blend ?? .standard }
 
     /// The report if this user may rate it.
@@ -24,7 +24,7 @@ func addReviewRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
     @Sendable func save(_ input: RatingInput, _ id: ReportID, _ report: Report, _ user: User) async throws -> Rating {
         let rating = try input.rating(report: id, rater: user.name, competencyIDs: Set(report.competencies.map(\.id)))
         let saved = try await store.addRating(rating, webhook: .ratingCreated(job: report.model.id, urls: webhooks),
-                                              now: Date())
+                                              now: clock.now)
         metrics.event("ratings_created", help: "Ratings saved by people", labels: [("job", report.model.id)])
         return saved
     }

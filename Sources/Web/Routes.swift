@@ -37,11 +37,12 @@ public func makeRouter(store: any DebriefStore,
                        recording: @escaping @Sendable (String) -> String? = {
                            FileManager.default.fileExists(atPath: $0) ? $0 : nil
                        }, metrics: WebMetrics = WebMetrics(),
-                       uploads: UploadSettings? = nil, webhooks: [String] = []) -> Router<DebriefContext> {
+                       uploads: UploadSettings? = nil, webhooks: [String] = [],
+                       clock: any WallClock = SystemClock()) -> Router<DebriefContext> {
     let router = Router(context: DebriefContext.self)
     let reports = ReportCache()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
-    router.add(middleware: AuthMiddleware(store: store))
+    router.add(middleware: AuthMiddleware(store: store, clock: clock))
     router.get("/health") { _, _ -> Response in
         do {
             _ = try await store.jobs(limit: 1)
@@ -50,8 +51,14 @@ public func makeRouter(store: any DebriefStore,
             return text("store unavailable: \(error)\n", status: .serviceUnavailable)
         }
     }
-    addSignInRoutes(router, store: store)
-    router.get("/api/v1/openapi.json") { _, _ -> Response in json(Data(openAPIDocument.utf8)) }
+    addSignInRoutes(router, store: store, clock: clock)
+    router.get("/api/v1/openapi.json") { _, _ -> Response in
+        switch APIDocument.json {
+        case .success(let document): return json(document)
+        case .failure(let missing):
+            return json(try apiEncoder().encode(["error": missing.reason]), status: .serviceUnavailable)
+        }
+    }
     router.get("/metrics") { _, context -> Response in
         guard Access.canSeeQueue(try context.requireUser()) else {
             return text("the metrics are for admin and HR accounts\n", status: .forbidden)
@@ -226,9 +233,9 @@ public func makeRouter(store: any DebriefStore,
         }
         return json(data)
     }
-    addReviewRoutes(router, store: store, models: models, metrics: metrics, webhooks: webhooks)
+    addReviewRoutes(router, store: store, models: models, metrics: metrics, webhooks: webhooks, clock: clock)
     addUploadRoutes(router, uploads: uploads, models: models, metrics: metrics)
-    addAdminRoutes(router, store: store, models: models, modelProblems: modelProblems)
+    addAdminRoutes(router, store: store, models: models, modelProblems: modelProblems, clock: clock)
     return router
 }
 

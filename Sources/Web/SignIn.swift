@@ -12,7 +12,7 @@ let signInCookie = "debrief_signin"
 /// `GET /login` (the form), `POST /login` (name + password → session cookie), `POST /logout`.
 /// Password guessing is slowed by `throttle` (429 with `Retry-After` after repeated failures).
 func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
-                     throttle: SignInThrottle = SignInThrottle()) {
+                     throttle: SignInThrottle = SignInThrottle(), clock: any WallClock) {
     router.get("/login") { request, _ -> Response in
         signInPage(pageLanguage(request), next: request.uri.queryParameters.get("next"), notice: nil)
     }
@@ -35,7 +35,7 @@ func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
         }
         let name = form.name ?? ""
         let client = context.remoteAddress?.ipAddress ?? "unknown"
-        if let seconds = await throttle.wait(name: name, client: client, now: Date()) {
+        if let seconds = await throttle.wait(name: name, client: client, now: clock.now) {
             var response = signInPage(language, next: form.next, notice: .wait(seconds))
             response.headers[.retryAfter] = String(seconds)
             return response
@@ -43,15 +43,15 @@ func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
         let user = try await store.user(named: name)
         guard let user, Secrets.verify(form.password ?? "", hash: user.passwordHash) else {
             if user == nil { _ = Secrets.verify(form.password ?? "", hash: nil) }
-            await throttle.failed(name: name, client: client, now: Date())
+            await throttle.failed(name: name, client: client, now: clock.now)
             return signInPage(language, next: form.next, notice: .wrong)
         }
         await throttle.succeeded(name: name, client: client)
         let secret = Secrets.random()
         try await store.addCredential(Credential(digest: Secrets.digest(secret), kind: .session, userID: user.id,
                                                  csrf: Secrets.random(),
-                                                 expiresAt: Date().addingTimeInterval(Double(sessionSeconds))),
-                                      now: Date())
+                                                 expiresAt: clock.now.addingTimeInterval(Double(sessionSeconds))),
+                                      now: clock.now)
         var response = Response(status: .seeOther, headers: [.location: safeNext(form.next)])
         response.setCookie(Cookie(name: AuthMiddleware.cookie, value: secret, maxAge: sessionSeconds, path: "/",
                                   httpOnly: true, sameSite: .lax))

@@ -5,6 +5,7 @@ import Pipeline
 import Rendering
 import Scoring
 import Store
+import Synchronization
 
 struct Rescore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,10 +118,10 @@ struct Shortlist: AsyncParsableCommand {
 }
 
 /// A one-line progress bar on standard error (only when it is a terminal).
-final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: Sendable {
     private let total: Int
     private let label: String
-    private let lock = NSLock()
+    private let writing = Mutex(())
     private let interactive = isatty(STDERR_FILENO) == 1
 
     init(total: Int, label: String) {
@@ -130,8 +131,10 @@ final class ProgressBar: @unchecked Sendable {
 
     func update(_ done: Int) {
         guard interactive, total > 0 else { return }
-        lock.lock()
-        defer { lock.unlock() }
+        writing.withLock { _ in draw(done) }
+    }
+
+    private func draw(_ done: Int) {
         let width = 30
         let filled = done * width / total
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)

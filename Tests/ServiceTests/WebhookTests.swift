@@ -6,7 +6,6 @@ import Logging
 import Service
 import Store
 import Testing
-import Web
 
 /// Webhooks: signed deliveries to a real receiver on loopback, retried with backoff until it answers 2xx, given up
 /// after the last attempt; events queued by the rating API and by a worker storing a report.
@@ -66,8 +65,9 @@ import Web
             settings.baseDelay = 0.05
             settings.timeout = 40
             let sender = WebhookSender(store: store, settings: settings, logger: Logger(label: "t"))
-            let payload = WebhookEvents.reportCreated(id: 7, report: JobsPagesTests.report("王芳", score: 70, match: 90, level: "Good"),
-                                                      now: Date(timeIntervalSince1970: 1_700_000_000))
+            var report = WorkerPoolLeaseTests.report()
+            report.candidate = "王芳"
+            let payload = WebhookEvents.reportCreated(id: 7, report: report, now: Date(timeIntervalSince1970: 1_700_000_000))
             try await store.enqueueWebhook(event: WebhookEvents.reportCreated, payload: payload, reportID: 7,
                                            urls: [url, "http://127.0.0.1:9/closed"], now: Date())
             // Run the sender until both deliveries are settled: one delivered on its third try, one given up.
@@ -101,25 +101,5 @@ import Web
             #expect(body["event"] as? String == "report.created" && data["reportID"] as? Int == 7)
             #expect(data["candidate"] as? String == "王芳" && data["url"] as? String == "/api/v1/reports/7")
         }
-    }
-
-    @Test func ratingsAndReportsQueueTheirEvents() async throws {
-        let (store, headers) = try await AuthTests().seeded()
-        let app = Application(router: makeRouter(store: store, models: { AuthTests.models },
-                                                 webhooks: ["http://hr.example/hook"]))
-        try await app.test(.router) { client async throws in
-            var json = headers["hr"]!
-            json[.contentType] = "application/json"
-            #expect(try await client.execute(uri: "/api/v1/reports/1/ratings", method: .post, headers: json,
-                                             body: ByteBuffer(string: #"{"overall": 55, "comment": "ok"}"#)).status
-                == .created)
-        }
-        let queued = try #require(await store.webhookDeliveries(limit: 10).first)
-        #expect(queued.event == "rating.created" && queued.url == "http://hr.example/hook" && queued.reportID == 1)
-        let body = try #require(try JSONSerialization.jsonObject(with: queued.payload) as? [String: Any])
-        let data = try #require(body["data"] as? [String: Any])
-        #expect(data["rater"] as? String == "hr" && data["overall"] as? Double == 55 && data["job"] as? String == "sales-manager")
-        // Erasing the candidate takes the notifications that name them.
-        #expect(await store.erase(candidate: "Ann", now: Date()).webhooks == 1)
     }
 }

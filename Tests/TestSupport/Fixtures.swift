@@ -77,3 +77,29 @@ public enum Fixtures {
 public func isClose(_ a: Double, _ b: Double, tolerance: Double) -> Bool {
     abs(a - b) <= tolerance
 }
+
+/// Whole-output snapshots (rendered reports, CLI help): the expected text lives in a file beside the test. Run with
+/// `DEBRIEF_UPDATE_SNAPSHOTS=1` to write them anew after a deliberate change, then read the diff before committing.
+public enum Snapshot {
+    /// Nil when `text` equals the snapshot at `path`, else what differs (the first differing line).
+    public static func mismatch(_ text: String, snapshot path: String) -> String? {
+        if ProcessInfo.processInfo.environment["DEBRIEF_UPDATE_SNAPSHOTS"] == "1" {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true)
+            try? text.write(toFile: path, atomically: true, encoding: .utf8)
+            return nil
+        }
+        guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return "no snapshot at \(path) (run with DEBRIEF_UPDATE_SNAPSHOTS=1 to record it)"
+        }
+        guard expected != text else { return nil }
+        let a = expected.components(separatedBy: "\n"), b = text.components(separatedBy: "\n")
+        let line = Array(zip(a, b)).firstIndex { $0 != $1 } ?? min(a.count, b.count)
+        return "\(path):\(line + 1): expected «\(line < a.count ? a[line] : "<end>")», got «\(line < b.count ? b[line] : "<end>")»"
+    }
+
+    /// The folder of snapshots of a test file (`Snapshots/` beside it).
+    public static func folder(of testFile: String = #filePath) -> String {
+        ((testFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Snapshots")
+    }
+}

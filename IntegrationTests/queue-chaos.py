@@ -13,7 +13,7 @@ Phases (each prints its figures and fails loudly):
   slow     50 recordings copied slowly (1 MB/s with stalls longer than the stability window): none is taken before
            its copy is complete, all are taken after.
 
-Usage: Tests/queue-chaos.py [--binary .build/debug/debrief] [--phases kills,workers,mutants,slow] [--seed N]
+Usage: IntegrationTests/queue-chaos.py [--binary .build/debug/debrief] [--phases kills,workers,mutants,slow] [--seed N]
 """
 import argparse
 import json
