@@ -19,6 +19,9 @@ public struct Report: Sendable, Codable, Equatable {
     public var competencies: [CompetencyScore]
     public var overall: Overall
     public var warnings: [String]
+    /// The stable code of each warning, in the same order (`AnalysisWarning.Code`: `audio-only`, `truncated`, …):
+    /// what programs and tests act on; absent when there are no warnings.
+    public var warningCodes: [String]?
     /// The résumé's text as read (from the metadata), and the two-way check of its claims against the interview.
     public var resume: String?
     public var resumeCheck: [ResumeFinding]?
@@ -49,6 +52,12 @@ public struct Report: Sendable, Codable, Equatable {
         self.competencies = competencies
         self.overall = overall
         self.warnings = warnings
+    }
+
+    /// Sets the warnings and their codes together.
+    public mutating func setWarnings(_ list: [AnalysisWarning]) {
+        warnings = list.map(\.text)
+        warningCodes = list.isEmpty ? nil : list.map(\.code.rawValue)
     }
 
     public struct Recording: Sendable, Codable, Equatable {

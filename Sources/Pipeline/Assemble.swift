@@ -129,7 +129,8 @@ extension Analyzer {
             answers: answers,
             competencies: competencies,
             overall: overall,
-            warnings: warnings.map(\.text))
+            warnings: [])
+        report.setWarnings(warnings)
         report.resume = resume.map { String($0.prefix(ResumeCheck.maximumCharacters)) }
         report.resumeCheck = resumeCheck
         report.inputsSHA256 = inputsDigest(recording: measured.sha256, source: source, cues: cues,

@@ -143,18 +143,14 @@ public final class ModelCache: Sendable {
         }
     }
 
-    /// The compiled model `reference` names (an id of this catalogue, or a path to a file).
+    /// The compiled model `reference` names (an id of this catalogue, or a path to a file): only that file is read,
+    /// and parsed again only when it changed.
     public func model(_ reference: String) throws(ModelError) -> CompiledModel {
         let path = catalog.path(of: reference)
-        if let cached = state.withLock({ $0.loaded[path] }), !refreshOnRead || !isStale() {
-            return try cached.get()
+        if !ModelCatalog.isPath(reference), !FileManager.default.fileExists(atPath: path) {
+            throw catalog.unknown(reference)
         }
-        if ModelCatalog.isPath(reference) {
-            return try load(path).get()
-        }
-        if refreshOnRead { refresh() }
-        guard let result = state.withLock({ $0.loaded[path] }) else { throw catalog.unknown(reference) }
-        return try result.get()
+        return try load(path).get()
     }
 
     /// Looks at the files (no more than once per `interval`) and parses those added or changed.

@@ -187,6 +187,7 @@ import Testing
             "no transcript: content not analysed (add NAME.vtt/.srt/.txt/.transcript.json beside the recording or a "
                 + "subtitle track, or configure speech recognition)",
         ])
+        #expect(video.warningCodes == ["no-audio", "picture", "no-transcript"])
         #expect(video.competencies.allSatisfy { $0.score == nil && $0.insufficientEvidence == "no transcript" })
         #expect(video.overall.score == nil)
 
@@ -196,13 +197,14 @@ import Testing
         #expect(audio.visual == nil)
         #expect(audio.prosody != nil)
         #expect(audio.warnings.contains("no video stream (audio-only): picture not measured"))
+        #expect(audio.warningCodes?.contains("audio-only") == true)
 
         let transcriptOnly = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("phone-screen-en.vtt")))
         #expect(transcriptOnly.transcript.source == .transcriptOnly)
         #expect(transcriptOnly.prosody == nil && transcriptOnly.visual == nil)
         #expect(transcriptOnly.model.id == "sales-manager")
         #expect(transcriptOnly.overall.score != nil)
-        #expect(transcriptOnly.warnings.isEmpty)
+        #expect(transcriptOnly.warnings.isEmpty && transcriptOnly.warningCodes == nil)
 
         let short = "\(directory)/short.txt"
         Fixtures.write("I debugged it.\n", to: short)
@@ -219,6 +221,30 @@ import Testing
                 + "(at least 50 words are needed to score content)",
             "the transcript has no timestamps: rates per minute and evidence times are not available",
         ])
+    }
+
+    /// The recording is read from disk once: the decoder's reads hash it (no second pass). What FFmpeg reads again
+    /// after a seek (an m4a whose index sits at the end: the first 64 KiB buffer once more) is bounded by two I/O
+    /// buffers, whatever the file's length.
+    @Test(arguments: ["interview-en.mp4", "interview-zh.mkv", "phone-screen-en.m4a"])
+    func theRecordingIsReadOnce(_ name: String) throws {
+        let path = Fixtures.media(name)
+        let (report, bytesRead) = try analyzer.analyzeReadingOnce(AnalysisRequest(catalog: Fixtures.models, input: path))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).int64Value
+        #expect(bytesRead >= size && bytesRead <= size + 2 * 65_536, "\(name): \(bytesRead) of \(size)")
+        let reference = String(decoding: try Fixtures.run("sha256sum", [path]), as: UTF8.self).prefix(64)
+        #expect(report.recording.sha256 == String(reference))
+    }
+
+    /// A job parses and compiles its model once; the next job with the same unchanged model file parses nothing.
+    @Test func theModelIsCompiledOncePerJob() throws {
+        let library = ModelLibrary()
+        let analyzer = Analyzer(models: library)
+        let request = AnalysisRequest(catalog: Fixtures.models, input: Fixtures.media("phone-screen-en.vtt"))
+        _ = try analyzer.analyze(request)
+        #expect(library.cache(for: Fixtures.models).loads == 1)
+        _ = try analyzer.analyze(request)
+        #expect(library.cache(for: Fixtures.models).loads == 1)
     }
 
     @Test func inboxFolderChoosesTheModel() throws {
