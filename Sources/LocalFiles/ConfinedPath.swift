@@ -1,3 +1,4 @@
+import DebriefModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,20 +6,7 @@ import Foundation
 
 /// Why a path that came from outside (metadata, an upload, a form, a model folder) was refused.
 public struct PathRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        /// Empty, a NUL byte, a control character, or longer than the system allows.
-        public static let malformed = Code(rawValue: "malformed")
-        /// Absolute, or climbing out with `..`, or (after symbolic links) somewhere else.
-        public static let outside = Code(rawValue: "outside")
-        /// Not one of the file types the field may name.
-        public static let fileType = Code(rawValue: "file-type")
-        /// Names nothing (and `mustExist`).
-        public static let missing = Code(rawValue: "missing")
-        /// Names something that is not a regular file.
-        public static let notAFile = Code(rawValue: "not-a-file")
-    }
+    public typealias Code = StableCode<PathRefusal>
 
     public var code: Code
     /// The path as it was given (control characters shown escaped).
@@ -26,6 +14,19 @@ public struct PathRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
 
     public var description: String { "'\(given)': \(reason)" }
+}
+
+extension StableCode where Domain == PathRefusal {
+    /// Empty, a NUL byte, a control character, or longer than the system allows.
+    public static let malformed = Self("malformed")
+    /// Absolute, or climbing out with `..`, or (after symbolic links) somewhere else.
+    public static let outside = Self("outside")
+    /// Not one of the file types the field may name.
+    public static let fileType = Self("file-type")
+    /// Names nothing (and `mustExist`).
+    public static let missing = Self("missing")
+    /// Names something that is not a regular file.
+    public static let notAFile = Self("not-a-file")
 }
 
 /// The one rule for paths that come from outside: resolved against the root they are allowed in, symbolic links

@@ -1,30 +1,15 @@
+import DebriefModel
+
 /// Why a recording could not be decoded, naming the file and the reason.
-public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public static let missing = Code(rawValue: "missing")
-        public static let empty = Code(rawValue: "empty")
-        public static let unreadable = Code(rawValue: "unreadable")
-        public static let notMedia = Code(rawValue: "not-media")
-        public static let noStreams = Code(rawValue: "no-streams")
-        public static let unsupportedCodec = Code(rawValue: "unsupported-codec")
-        public static let corrupt = Code(rawValue: "corrupt")
-        public static let outOfMemory = Code(rawValue: "out-of-memory")
-        public static let tooLarge = Code(rawValue: "too-large")
-    }
+public typealias DecodeError = FileError<DecodeProblem>
 
-    public var code: Code
-    public var file: String
-    public var reason: String
+/// The domain of `DecodeError`'s codes.
+public enum DecodeProblem {}
 
-    public init(code: Code, file: String, reason: String) {
-        self.code = code
-        self.file = file
-        self.reason = reason
-    }
-
-    public var description: String { "\(file): \(reason)" }
+extension StableCode where Domain == DecodeProblem {
+    public static let missing = Self("missing"), empty = Self("empty"), unreadable = Self("unreadable"),
+        notMedia = Self("not-media"), noStreams = Self("no-streams"), unsupportedCodec = Self("unsupported-codec"),
+        corrupt = Self("corrupt"), outOfMemory = Self("out-of-memory"), tooLarge = Self("too-large")
 }
 
 /// Bounds that keep a hostile file from making FFmpeg probe, allocate or decode without limit.

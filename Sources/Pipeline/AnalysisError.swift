@@ -4,21 +4,7 @@ import Transcripts
 
 /// Why a recording could not be analysed: one line naming the file and the reason.
 public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public static let input = Code(rawValue: "input")
-        public static let decode = Code(rawValue: "decode")
-        public static let transcript = Code(rawValue: "transcript")
-        public static let model = Code(rawValue: "model")
-        public static let metadata = Code(rawValue: "metadata")
-        /// The speech recogniser failed or was unreachable (`--asr always`).
-        public static let recognizer = Code(rawValue: "recognizer")
-        /// The analysis process died (a signal, or the memory cap).
-        public static let crashed = Code(rawValue: "crashed")
-        /// The analysis ran past its wall-clock limit and was stopped.
-        public static let timeout = Code(rawValue: "timeout")
-    }
+    public typealias Code = StableCode<AnalysisError>
 
     public var code: Code
     /// The full message, already naming the file: "path: reason".
@@ -38,4 +24,15 @@ public struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertible
     /// Whether trying again later may succeed (a recogniser down, a crash or time-out that may have been the
     /// machine's); a corrupt file, a broken model or metadata will fail the same way every time.
     public var isTransient: Bool { [.recognizer, .crashed, .timeout].contains(code) }
+}
+
+extension StableCode where Domain == AnalysisError {
+    public static let input = Self("input"), decode = Self("decode"), transcript = Self("transcript"),
+        model = Self("model"), metadata = Self("metadata")
+    /// The speech recogniser failed or was unreachable (`--asr always`).
+    public static let recognizer = Self("recognizer")
+    /// The analysis process died (a signal, or the memory cap).
+    public static let crashed = Self("crashed")
+    /// The analysis ran past its wall-clock limit and was stopped.
+    public static let timeout = Self("timeout")
 }

@@ -259,18 +259,7 @@ public struct ReportSummary: Sendable, Equatable, Codable {
 
 /// Why a store operation failed.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public static let open = Code(rawValue: "open")
-        public static let notFound = Code(rawValue: "not-found")
-        public static let conflict = Code(rawValue: "conflict")
-        public static let database = Code(rawValue: "database")
-        /// A write under a lease that is no longer the job's (it expired and was rescued, or was released).
-        public static let fenced = Code(rawValue: "fenced")
-        /// What was sent is not acceptable (the reason names the field).
-        public static let invalidInput = Code(rawValue: "invalid-input")
-    }
+    public typealias Code = StableCode<StoreError>
 
     public var code: Code
     public var reason: String
@@ -283,6 +272,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { underlying.map { "\(reason) (\($0))" } ?? reason }
+}
+
+extension StableCode where Domain == StoreError {
+    public static let open = Self("open"), notFound = Self("not-found"), conflict = Self("conflict"),
+        database = Self("database")
+    /// A write under a lease that is no longer the job's (it expired and was rescued, or was released).
+    public static let fenced = Self("fenced")
+    /// What was sent is not acceptable (the reason names the field).
+    public static let invalidInput = Self("invalid-input")
 }
 
 /// The job queue and the reports: what the service, the workers and the web app share. Every driver passes the same

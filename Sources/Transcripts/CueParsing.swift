@@ -2,31 +2,14 @@ import DebriefModel
 import Foundation
 
 /// Why a transcript could not be read, naming the file, the line and the reason.
-public struct TranscriptError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public static let empty = Code(rawValue: "empty")
-        public static let encoding = Code(rawValue: "encoding")
-        public static let malformed = Code(rawValue: "malformed")
-        public static let unsupported = Code(rawValue: "unsupported")
-    }
+public typealias TranscriptError = FileError<TranscriptProblem>
 
-    public var code: Code
-    public var file: String
-    public var line: Int?
-    public var reason: String
+/// The domain of `TranscriptError`'s codes.
+public enum TranscriptProblem {}
 
-    public init(code: Code, file: String, line: Int? = nil, reason: String) {
-        self.code = code
-        self.file = file
-        self.line = line
-        self.reason = reason
-    }
-
-    public var description: String {
-        line.map { "\(file):\($0): \(reason)" } ?? "\(file): \(reason)"
-    }
+extension StableCode where Domain == TranscriptProblem {
+    public static let empty = Self("empty"), encoding = Self("encoding"), malformed = Self("malformed"),
+        unsupported = Self("unsupported")
 }
 
 /// A parsed transcript: its cues and whether they carry real times.
