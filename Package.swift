@@ -130,6 +130,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["DebriefModel"], path: "Tests/TestSupport"),
         .testTarget(name: "DebriefModelTests", dependencies: ["DebriefModel", "TestSupport"]),
+        .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"]),
         .testTarget(name: "MediaDecodingTests", dependencies: ["MediaDecoding", "DebriefModel", "TestSupport"]),
         .testTarget(name: "ProsodyTests", dependencies: ["Prosody", "DebriefModel", "TestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "DebriefModel", "TestSupport"]),
@@ -154,6 +155,7 @@ let package = Package(
         ]),
         .testTarget(name: "ServiceTests", dependencies: [
             "Service", "StoreSQLite", "Store", "Pipeline", "DebriefModel", "LocalFiles", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -168,3 +170,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// The libFuzzer target over the parsers of outside input, only when `scripts/fuzz.sh` builds it (it links against
+/// libFuzzer's main, so an ordinary build must not see it).
+if ProcessInfo.processInfo.environment["DEBRIEF_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "DebriefFuzz",
+        dependencies: ["DebriefModel", "Transcripts", .product(name: "MultipartKit", package: "multipart-kit")],
+        path: "Fuzz/DebriefFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}
+

@@ -18,7 +18,14 @@ API (openapi-spec-validator and openapi-schema-validator from PyPI):
   - /api/v1/openapi.json is a valid OpenAPI 3.1 document;
   - every documented operation is called, and every JSON answer (successes and errors) matches the schema
     documented for its path, method and status;
-  - the webhooks arrive signed (HMAC-SHA256 of timestamp and body) and match their documented schemas.
+  - the webhooks arrive signed (HMAC-SHA256 of timestamp and body) and match their documented schemas;
+  - schemathesis (in its own virtual environment, --schemathesis PATH) fuzzes every documented operation for a
+    bounded number of examples: no 5xx, and every answer matches its documented schema.
+
+Hostile input: YAML bombs (aliases of aliases as values and as a mapping key, deep flow and block nesting) in the
+models folder and as metadata in the inbox, a recording whose metadata names /etc/passwd as its résumé, and an HLS
+playlist disguised as a recording: /health answers within 100 ms throughout, the bombs are listed as broken models
+with their reasons, and no report shows a byte of a file outside the inbox.
 
 Screenshots go to .build/browser-check/ (their paths are printed). Exit status 1 on any failed check.
 """
@@ -417,19 +424,98 @@ def sign_in(base, name, password):
     return (sessions[0].name, sessions[0].value)
 
 
+def bombs():
+    """The hostile YAML shapes, by name."""
+    def laughs(levels, as_key=False):
+        text = "a0: &a0 [" + ", ".join(["lol"] * 10) + "]\n"
+        for level in range(1, levels):
+            text += f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 10) + "]\n"
+        return text + (f"? *a{levels - 1}\n: boom\n" if as_key else f"all: *a{levels - 1}\n")
+    block = "".join("  " * depth + f"k{depth}:\n" for depth in range(300)) + "  " * 300 + "leaf: 1\n"
+    return {"alias-values": laughs(9), "alias-keys": laughs(10, as_key=True),
+            "deep-flow": "[" * 20000 + "]" * 20000, "deep-block": block}
+
+
+def hostile_phase(base, token, inbox, models):
+    """Every hostile file at once in the models folder and the inbox; /health must keep answering within 100 ms."""
+    for name, text in bombs().items():
+        with open(os.path.join(models, f"bomb-{name}.yaml"), "w") as file:
+            file.write(text)
+        shutil.copy(os.path.join(ROOT, "Media", "phone-screen-en.vtt"), os.path.join(inbox, f"bomb-{name}.vtt"))
+        with open(os.path.join(inbox, f"bomb-{name}.yaml"), "w") as file:
+            file.write(text)
+    shutil.copy(os.path.join(ROOT, "Media", "phone-screen-en.vtt"), os.path.join(inbox, "resume-escape.vtt"))
+    with open(os.path.join(inbox, "resume-escape.yaml"), "w") as file:
+        file.write("candidate: Mallory\nresumeFile: /etc/passwd\n")
+    with open(os.path.join(inbox, "playlist.mp4"), "w") as file:
+        file.write("#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n")
+    slowest, answers = 0.0, []
+    for _ in range(100):
+        started = time.monotonic()
+        try:
+            status = urllib.request.urlopen(f"{base}/health", timeout=5).status
+        except OSError as error:
+            status = str(error)
+        slowest = max(slowest, time.monotonic() - started)
+        answers.append(status)
+        time.sleep(0.05)
+    check(all(status == 200 for status in answers) and slowest <= 0.1,
+          f"/health answered 100 times within 100 ms with every hostile file in place (slowest {slowest * 1000:.0f} ms)")
+    auth = {"Authorization": f"Bearer {token}"}
+    deadline, jobs = time.time() + 120, []
+    while time.time() < deadline:
+        reports = json.load(urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/reports", headers=auth),
+                                                   timeout=5))["reports"]
+        names = {report["file"] for report in reports}
+        if {"resume-escape.vtt"} <= names:
+            break
+        time.sleep(0.5)
+    passwd = open("/etc/passwd").read().splitlines()[0]
+    for report in reports:
+        full = urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/reports/{report['id']}", headers=auth),
+                                      timeout=5).read().decode()
+        check(passwd not in full, f"{report['file']}: no line of /etc/passwd in the report")
+    escaped = [report for report in reports if report["file"] == "resume-escape.vtt"]
+    check(len(escaped) == 1, "the recording whose metadata names /etc/passwd is analysed, without the résumé")
+    bombed = [report for report in reports if report["file"].startswith("bomb-")]
+    check(not bombed, f"no recording with bomb metadata is reported ({len(bombed)})")
+    page = urllib.request.urlopen(urllib.request.Request(f"{base}/admin/models", headers=auth), timeout=5).read().decode()
+    listed = [name for name in bombs() if f"bomb-{name}.yaml" in page]
+    check(len(listed) == len(bombs()), f"the admin's models page lists every bomb as broken ({listed})")
+
+
+def schemathesis_phase(base, token, executable):
+    """schemathesis against the served document: no 5xx and no answer off its schema, bounded examples."""
+    if not executable:
+        check(os.environ.get("CI") is None, "schemathesis is installed (scripts/test.sh installs it)")
+        print("  schemathesis not installed: skipped", flush=True)
+        return
+    started = time.time()
+    result = subprocess.run([executable, "run", f"{base}/api/v1/openapi.json", "--header", f"Authorization: Bearer {token}",
+                             "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance",
+                             "--max-examples", "25", "--workers", "1", "--request-timeout", "20", "--no-color",
+                             "--exclude-path", "/api/v1/jobs/{model}/uploads"],
+                            capture_output=True, text=True, timeout=900)
+    tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
+    print(tail, flush=True)
+    check(result.returncode == 0, f"schemathesis: no server error or schema mismatch ({time.time() - started:.0f} s)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/debug/debrief"))
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     parser.add_argument("--out", default=os.path.join(ROOT, ".build/browser-check"))
+    parser.add_argument("--schemathesis", default=shutil.which("st"), help="the schemathesis command (st)")
     options = parser.parse_args()
     os.makedirs(options.out, exist_ok=True)
     for old in os.listdir(options.out):
         if old.endswith(".png"):
             os.remove(os.path.join(options.out, old))
     work = tempfile.mkdtemp(prefix="debrief-live-")
-    inbox, data = os.path.join(work, "inbox"), os.path.join(work, "data")
+    inbox, data, models = os.path.join(work, "inbox"), os.path.join(work, "data"), os.path.join(work, "models")
     os.makedirs(inbox)
+    shutil.copytree(os.path.join(ROOT, "Models"), models)
     samples = ["interview-en.mp4", "interview-zh.mkv", "interview-zh.yaml", "phone-screen-en.m4a",
                "phone-screen-en.vtt", "phone-screen-en.json"]
     for name in samples:
@@ -445,6 +531,7 @@ def main():
     receiver = WebhookReceiver()
     secret = "live-check-" + base64.b32encode(os.urandom(10)).decode().lower()
     service = subprocess.Popen([options.binary, "serve", "--inbox", inbox, "--data", data, "--port", str(port),
+                                "--models", models,
                                 "--asr", "never", "--stable-seconds", "0.3", "--webhook", receiver.url],
                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                env={**os.environ, "DEBRIEF_WEBHOOK_SECRET": secret})
@@ -514,6 +601,8 @@ def main():
               f"{first['file']}: the rating form saves and the page shows it, comment as text "
               f"({reviewed['text'][:160]!r})")
         api_phase(base, token, sorted(reports, key=lambda r: r["id"]), receiver, secret)
+        schemathesis_phase(base, token, options.schemathesis)
+        hostile_phase(base, token, inbox, models)
     finally:
         if tools:
             tools.close()

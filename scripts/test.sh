@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then runs the whole suite: `swift test`, then the crash/concurrency/hostile-media
-# checks of the real binary (IntegrationTests/queue-chaos.py) and the live check of the running service (IntegrationTests/live-check.py:
+# checks of the real binary (IntegrationTests/queue-chaos.py), the live check of the running service (IntegrationTests/live-check.py:
 # the pages in headless Chromium, the API against its OpenAPI document, the webhooks). Arguments go to
 # `swift test` (then those checks of the binary are skipped).
 set -euo pipefail
@@ -12,6 +12,13 @@ scripts/setup.sh alsa-utils codec2-examples asterisk-core-sounds-en-wav
 # (IntegrationTests/live-check.py).
 scripts/setup.sh chromium
 python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet "openapi-spec-validator==0.9.0"
+# schemathesis fuzzes the running service with its OpenAPI document (in a virtual environment of its own, so that
+# its dependencies never meet the system's).
+if [ ! -x .build/schemathesis/bin/st ]; then
+  mkdir -p .build && python3 -m venv .build/schemathesis \
+    && .build/schemathesis/bin/pip install --quiet "schemathesis==4.32.5" \
+    || echo "test: could not install schemathesis; the live check will say so"
+fi
 # OpenCV as the reference for the face detector (tests only; the product uses no Python). OpenCV 5 dropped cascades.
 python3 -c "import cv2" 2>/dev/null || python3 -m pip install --quiet "opencv-python-headless<5" \
   || echo "test: could not install opencv-python-headless; the OpenCV agreement test will say it is skipped"
@@ -29,5 +36,7 @@ fi
 swift test "$@"
 if [ $# -eq 0 ]; then
   python3 IntegrationTests/queue-chaos.py --binary .build/debug/debrief
-  python3 IntegrationTests/live-check.py --binary .build/debug/debrief
+  python3 IntegrationTests/live-check.py --binary .build/debug/debrief --schemathesis .build/schemathesis/bin/st
+  # The parsers of outside input under libFuzzer, two minutes (crashes, sanitizer reports and hangs fail).
+  scripts/fuzz.sh 120
 fi

@@ -82,7 +82,13 @@ public enum YAMLGuard {
         }
         while true {
             var event = yaml_event_t()
-            guard yaml_parser_parse(&parser, &event) == 1 else { return }
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                // libyaml's own nesting limit: the same refusal as ours, said the same way.
+                if let problem = parser.problem, String(cString: problem).lowercased().contains("nesting") {
+                    throw refuse(Int(parser.problem_mark.line) + 1, "nests deeper than \(limits.depth) levels: refused")
+                }
+                return
+            }
             defer { yaml_event_delete(&event) }
             let line = Int(event.start_mark.line) + 1
             switch event.type {

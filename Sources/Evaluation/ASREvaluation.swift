@@ -2,6 +2,7 @@ import DebriefModel
 import Foundation
 import MediaDecoding
 import Pipeline
+import Transcripts
 
 /// Word error rate of a recogniser against reference transcripts.
 ///
@@ -63,11 +64,68 @@ public enum WordErrorRate {
     }
 }
 
+/// Character error rate for Chinese: both texts in Simplified characters, punctuation and spaces removed, Arabic
+/// numbers read as Chinese numerals (Whisper writes digits where references spell 二十五), Latin words kept as words.
+public enum CharacterErrorRate {
+    public static func normalise(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var latin = ""
+        var digits = ""
+        func flush() {
+            if !latin.isEmpty { tokens.append(latin.lowercased()) }
+            if !digits.isEmpty { tokens += ChineseNumerals.reading(digits).map(String.init) }
+            latin = ""
+            digits = ""
+        }
+        for character in RecognizedText.simplified(text) {
+            if character.unicodeScalars.allSatisfy(\.isHan) {
+                flush()
+                tokens.append(String(character))
+            } else if character.isASCII, character.isNumber {
+                if !latin.isEmpty { flush() }
+                digits.append(character)
+            } else if character.isLetter {
+                if !digits.isEmpty { flush() }
+                latin.append(character)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return tokens
+    }
+}
+
+/// Arabic digits as they are read in Chinese: 25 → 二十五, 2023 (4 digits and more: a year or a code) → 二零二三.
+public enum ChineseNumerals {
+    static let digits = Array("零一二三四五六七八九")
+
+    public static func reading(_ text: String) -> String {
+        // Four digits and more (a year, a code) and leading zeros are read digit by digit.
+        guard text.count < 4, text.first != "0" || text.count == 1, let value = Int(text) else {
+            return String(text.compactMap { $0.wholeNumberValue.map { digits[$0] } })
+        }
+        return spoken(value)
+    }
+
+    static func spoken(_ value: Int) -> String {
+        guard value > 0 else { return "零" }
+        if value < 10 { return String(digits[value]) }
+        if value < 20 { return "十" + (value % 10 > 0 ? String(digits[value % 10]) : "") }
+        if value < 100 { return String(digits[value / 10]) + "十" + (value % 10 > 0 ? String(digits[value % 10]) : "") }
+        let rest = value % 100
+        return String(digits[value / 100]) + "百" + (rest == 0 ? "" : (rest < 10 ? "零" : "") + (rest < 20 && rest >= 10
+            ? "一" + spoken(rest) : spoken(rest)))
+    }
+}
+
 /// Runs a recogniser over audio files with reference transcripts: `manifest.csv` rows (`source_path`, `transcript`,
 /// as in ../shared/data/prosody-dev) or a directory of audio files each with a `.txt` of the same stem.
 public struct ASREvaluation {
     public struct FileResult: Sendable {
         public var id: String
+        public var language: Language
+        /// Reference words (English) or characters (Chinese).
         public var referenceWords: Int
         public var errors: Int
         public var seconds: Double
@@ -79,15 +137,27 @@ public struct ASREvaluation {
         public var skipped: [String]
         public var wallSeconds: Double
 
-        public var wordErrorRate: Double {
-            Double(files.reduce(0) { $0 + $1.errors }) / Double(max(1, files.reduce(0) { $0 + $1.referenceWords }))
+        /// Word error rate over the English files (character error rate over the Chinese ones).
+        public func errorRate(_ language: Language) -> Double {
+            let chosen = files.filter { $0.language == language }
+            return Double(chosen.reduce(0) { $0 + $1.errors }) / Double(max(1, chosen.reduce(0) { $0 + $1.referenceWords }))
         }
+
+        public var wordErrorRate: Double { errorRate(.en) }
 
         public var report: String {
             let audio = files.reduce(0) { $0 + $1.seconds }
-            return String(format: "ASR: %d files, %d reference words, WER %.1f %%; %.0f s of audio in %.1f s "
-                            + "(%.1f× realtime)", files.count, files.reduce(0) { $0 + $1.referenceWords },
-                          wordErrorRate * 100, audio, wallSeconds, audio / max(wallSeconds, 1e-9))
+            var lines: [String] = []
+            for language in [Language.en, .zh] {
+                let chosen = files.filter { $0.language == language }
+                guard !chosen.isEmpty else { continue }
+                lines.append(String(format: "%@: %d files, %d reference %@, %@ %.1f %%", language.rawValue, chosen.count,
+                                    chosen.reduce(0) { $0 + $1.referenceWords }, language == .zh ? "characters" : "words",
+                                    language == .zh ? "CER" : "WER", errorRate(language) * 100))
+            }
+            return "ASR: " + lines.joined(separator: "; ")
+                + String(format: "; %.0f s of audio in %.1f s (%.1f× realtime)", audio, wallSeconds,
+                         audio / max(wallSeconds, 1e-9))
         }
     }
 
@@ -129,13 +199,16 @@ public struct ASREvaluation {
             do {
                 let samples = try Self.decode(item.audio)
                 let seconds = Double(samples.count) / Double(analysisSampleRate)
-                let session = try recognizer.begin(language: .en, scratch: NSTemporaryDirectory())
+                let language: Language = Language.detect(item.reference) == .zh ? .zh : .en
+                let session = try recognizer.begin(language: language, scratch: NSTemporaryDirectory())
                 session.append(samples)
-                let hypothesis = try session.finish().map(\.text).joined(separator: " ")
-                let reference = WordErrorRate.normalise(item.reference)
+                let cues = RecognizedText.normalized(try session.finish())
+                let hypothesis = cues.map(\.text).joined(separator: language == .zh ? "" : " ")
+                let normalise = language == .zh ? CharacterErrorRate.normalise : WordErrorRate.normalise
+                let reference = normalise(item.reference)
                 summary.files.append(FileResult(
-                    id: item.id, referenceWords: reference.count,
-                    errors: WordErrorRate.errors(reference: reference, hypothesis: WordErrorRate.normalise(hypothesis)),
+                    id: item.id, language: language, referenceWords: reference.count,
+                    errors: WordErrorRate.errors(reference: reference, hypothesis: normalise(hypothesis)),
                     seconds: seconds, hypothesis: hypothesis))
             } catch {
                 summary.skipped.append("\(item.id): \(error)")

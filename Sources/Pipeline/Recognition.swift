@@ -1,5 +1,6 @@
 import DebriefModel
 import Foundation
+import Transcripts
 
 /// A speech recogniser: 16 kHz mono audio in, timed words out. The pipeline owns this protocol; the `ASR` target
 /// implements it (OpenAI-compatible servers, and the embedded recogniser it starts), and the command line picks one.
@@ -119,7 +120,8 @@ struct Recognition {
         }
         let cues: [Cue]
         do throws(RecognitionProblem) {
-            cues = try session.get().finish()
+            // Simplified characters and words rebuilt by the segmenter, times kept.
+            cues = RecognizedText.normalized(try session.get().finish())
         } catch {
             return .failure(error)
         }

@@ -52,10 +52,10 @@ public struct InboxWatcher: Service {
                 for job in scanner.observe(listing, now: clock.now, beingWritten: filesOpenForWriting) {
                     do {
                         if let queued = try await store.enqueue(job, now: clock.now) {
-                            logger.info("queued", metadata: ["job": "\(queued.id)", "file": "\(job.path)"])
+                            logger.info("queued", metadata: ["job": "\(queued.id)", "folder": "\(job.folderModel ?? "-")"])
                         }
                     } catch {
-                        logger.error("cannot queue \(job.path): \(error)")
+                        logger.error("cannot queue a recording: \(error.localizedDescription)", metadata: ["folder": "\(job.folderModel ?? "-")"])
                     }
                 }
             } else if !missingLogged {
@@ -153,7 +153,7 @@ public struct WorkerPool: Service {
     private func rescue() async throws {
         for job in try await store.rescueExpired(policy: policy, now: clock.now) {
             logger.warning("rescued an expired lease", metadata: ["job": "\(job.id)", "status": "\(job.status.rawValue)",
-                                                                  "reason": "\(job.error ?? "")"])
+                                                                  "code": "\(job.errorCode ?? "")"])
         }
     }
 
@@ -195,17 +195,17 @@ public struct WorkerPool: Service {
                 switch try await store.complete(lease, report: report,
                                                 webhook: .reportCreated(report, urls: webhooks), now: clock.now) {
                 case .stored(let id):
-                    logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
+                    logger.info("report stored", metadata: ["job": "\(job.id)", "report": "\(id)"])
                 case .duplicate(let id):
                     logger.info("same recording, model and pipeline as an earlier report: not stored twice",
-                                metadata: ["job": "\(job.id)", "report": "\(id)", "file": "\(job.path)"])
+                                metadata: ["job": "\(job.id)", "report": "\(id)"])
                 }
             case .failure(let error):
                 let failure = JobFailure(code: error.code.rawValue, reason: error.message,
                                          kind: error.isTransient ? .transient : .permanent)
                 let after = try await store.fail(lease, failure, policy: policy, now: clock.now)
                 logger.warning(after.status == .queued ? "job failed; it will be tried again" : "job failed",
-                               metadata: ["job": "\(job.id)", "reason": "\(error.message)"])
+                               metadata: ["job": "\(job.id)", "code": "\(error.code.rawValue)"])
                 if after.status == .failed { moveFinished(bundle, succeeded: false) }
                 return
             }
@@ -218,7 +218,8 @@ public struct WorkerPool: Service {
     private func moveFinished(_ bundle: RecordingBundle, succeeded: Bool) {
         guard let finished else { return }
         do { try finished.move(bundle, succeeded: succeeded) } catch {
-            logger.error("cannot move the finished recording: \(error)", metadata: ["file": "\(bundle.primaryPath)"])
+            logger.error("cannot move a finished recording: \((error as NSError).code)",
+                         metadata: ["folder": "\(bundle.folderModel ?? "-")"])
         }
     }
 

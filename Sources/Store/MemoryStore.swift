@@ -181,10 +181,19 @@ public actor MemoryStore: DebriefStore {
 
     public func reportHistory(_ id: ReportID) -> [Data] { history[id] ?? [] }
 
-    public func erase(candidate: String, now: Date) -> Erasure {
+    public func jobPaths(candidate: String) -> [String] {
+        let ids = Set(reports.filter { $0.value.summary.candidate == candidate }.map(\.key))
+        return jobsByID.values.filter { job in job.reportID.map(ids.contains) ?? false }.sorted { $0.id < $1.id }
+            .map(\.path)
+    }
+
+    public func erase(candidate: String, jobPaths: [String], now: Date) -> Erasure {
         let ids = Set(reports.filter { $0.value.summary.candidate == candidate }.map(\.key))
         var erasure = Erasure(reports: ids.count, revisions: ids.reduce(0) { $0 + (history[$1]?.count ?? 0) })
-        let jobIDs = jobsByID.values.filter { job in job.reportID.map(ids.contains) ?? false }.map(\.id)
+        let named = Set(jobPaths)
+        let jobIDs = jobsByID.values.filter { job in
+            (job.reportID.map(ids.contains) ?? false) || named.contains(job.path)
+        }.map(\.id)
         erasure.jobs = jobIDs.count
         erasure.paths = jobIDs.sorted().map { jobsByID[$0]!.path }
         for id in ids {

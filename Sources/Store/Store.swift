@@ -324,13 +324,22 @@ public protocol DebriefStore: AccountStore, RatingStore, WebhookStore {
     func revise(report id: ReportID, with report: Report, now: Date) async throws
     /// Previous revisions of a report, oldest first.
     func reportHistory(_ id: ReportID) async throws -> [Data]
-    /// Deletes every report (with its revisions) of the candidate and the jobs that produced them, and makes the
-    /// deletion durable (SQLite: secure_delete and a WAL checkpoint). The caller deletes the files `paths` names.
-    func erase(candidate: String, now: Date) async throws -> Erasure
+    /// The inbox paths of the jobs whose reports name the candidate (what an erasure will remove, before it does).
+    func jobPaths(candidate: String) async throws -> [String]
+    /// Deletes every report (with its revisions, ratings and notifications) of the candidate, the jobs that produced
+    /// them, and every job of `jobPaths` whatever its status (failed and quarantined jobs have no report to name the
+    /// candidate: the caller finds them by the metadata that does), and makes the deletion durable (SQLite:
+    /// secure_delete and a WAL checkpoint). Erasing again finds nothing and changes nothing. The caller deletes the
+    /// files `paths` names.
+    func erase(candidate: String, jobPaths: [String], now: Date) async throws -> Erasure
 }
 
 extension DebriefStore {
     public func jobs(limit: Int) async throws -> [Job] { try await jobs(status: nil, limit: limit) }
+
+    public func erase(candidate: String, now: Date) async throws -> Erasure {
+        try await erase(candidate: candidate, jobPaths: [], now: now)
+    }
 
     /// Jobs per status.
     public func queueCounts() async throws -> [JobStatus: Int] {

@@ -5,7 +5,14 @@ import PostgresNIO
 import Store
 
 extension PostgresStore {
-    public func erase(candidate: String, now: Date) async throws -> Erasure {
+    public func jobPaths(candidate: String) async throws -> [String] {
+        try await rows("listing a candidate's jobs", """
+            SELECT job.path FROM job JOIN report ON report.id = job.report_id WHERE report.candidate = \(candidate)
+            ORDER BY job.id
+            """).map { try $0["path"].decode(String.self) }
+    }
+
+    public func erase(candidate: String, jobPaths: [String], now: Date) async throws -> Erasure {
         let logger = logger
         return try await transaction("erasing a candidate") { connection in
             let accounts = try await Self.query(connection, """
@@ -13,7 +20,6 @@ extension PostgresStore {
                 """, logger: logger).count
             let ids = try await Self.query(connection, "SELECT id FROM report WHERE candidate = \(candidate) FOR UPDATE",
                                            logger: logger).map { try $0["id"].decode(Int64.self) }
-            guard !ids.isEmpty else { return Erasure(accounts: accounts) }
             var erasure = Erasure(reports: ids.count, accounts: accounts)
             erasure.ratings = try await Self.query(connection, """
                 DELETE FROM rating WHERE report_id = ANY(\(ids)) RETURNING id
@@ -24,8 +30,9 @@ extension PostgresStore {
             erasure.revisions = try await Self.query(connection, """
                 DELETE FROM report_revision WHERE report_id = ANY(\(ids)) RETURNING id
                 """, logger: logger).count
+            // The jobs that made the reports, and the jobs of the candidate's recordings whatever became of them.
             erasure.paths = try await Self.query(connection, """
-                DELETE FROM job WHERE report_id = ANY(\(ids)) RETURNING path
+                DELETE FROM job WHERE report_id = ANY(\(ids)) OR path = ANY(\(jobPaths)) RETURNING path
                 """, logger: logger).map { try $0["path"].decode(String.self) }.sorted()
             erasure.jobs = erasure.paths.count
             try await connection.query("DELETE FROM report WHERE id = ANY(\(ids))", logger: logger)

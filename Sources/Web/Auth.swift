@@ -64,6 +64,8 @@ public struct AuthMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: DebriefContext,
                        next: (Request, DebriefContext) async throws -> Response) async throws -> Response {
+        // Open paths first: a stale or wrong token must never keep anyone from signing in or from the health check.
+        if Self.open.contains(request.uri.path) { return try await next(request, context) }
         var context = context
         var request = request
         let now = clock.now
@@ -88,7 +90,7 @@ public struct AuthMiddleware: RouterMiddleware {
                 }
             }
         }
-        if context.user == nil, !Self.open.contains(request.uri.path) {
+        if context.user == nil {
             return Self.refuse(request, "sign in required: send Authorization: Bearer TOKEN "
                 + "(`debrief users token NAME` prints one), or sign in at /login")
         }

@@ -42,6 +42,7 @@ public func makeRouter(store: any DebriefStore,
     let router = Router(context: DebriefContext.self)
     let reports = ReportCache()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: MethodGuard())
     router.add(middleware: AuthMiddleware(store: store, clock: clock))
     router.get("/health") { _, _ -> Response in
         do {

@@ -69,12 +69,21 @@ func addSignInRoutes(_ router: Router<DebriefContext>, store: any DebriefStore,
     }
 }
 
-/// Only a path on this server: never `//host` or `https://…` (an open redirect would make the sign-in page a
-/// phishing tool).
+/// Where to go after signing in: a path on this server, else `/`. The value is first normalised as a browser
+/// normalises a URL before resolving it (WHATWG URL: leading and trailing C0 controls and spaces stripped, every tab
+/// and newline removed, `\\` read as `/`), so that what is checked is what the browser would follow: `/\t/evil.example`
+/// and `/\\evil.example` both become `//evil.example`, another host, and are refused.
 func safeNext(_ next: String?) -> String {
-    guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-          !next.contains(where: { $0.isNewline }) else { return "/" }
-    return next
+    guard let next else { return "/" }
+    var scalars = next.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }
+    let isC0OrSpace = { (scalar: Unicode.Scalar) in scalar.value <= 0x20 }
+    while let first = scalars.first, isC0OrSpace(first) { scalars.removeFirst() }
+    while let last = scalars.last, isC0OrSpace(last) { scalars.removeLast() }
+    let path = String(String.UnicodeScalarView(scalars.map { $0 == "\\" ? "/" : $0 }))
+    // A single leading slash is a path on this origin; two are a network path to another host.
+    guard path.hasPrefix("/"), !path.hasPrefix("//"),
+          !path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return "/" }
+    return path
 }
 
 /// Why the sign-in form is shown again.

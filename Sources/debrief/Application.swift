@@ -27,6 +27,8 @@ struct ServeConfiguration: Sendable {
     var finished = FinishedFiles.keep
     /// Webhook receivers and their secret; nil: none.
     var webhooks: WebhookSettings?
+    /// Header and body read timeouts, and connections per client address.
+    var connections = ConnectionLimits()
     /// The largest upload the web app takes into the inbox.
     var maxUploadBytes = 4 << 30
     /// The jobs (competency models) the web app lists, refreshed in the background (never on a request).
@@ -64,6 +66,7 @@ func makeDebriefApplication(configuration: ServeConfiguration, store: any Debrie
         services.append(WebhookSender(store: store, settings: webhooks, logger: logger))
     }
     let cache = configuration.modelCache
+    let counts = ConnectionCounts()
     if let cache { services.append(ModelWatcher(cache: cache, logger: logger)) }
     return Application(
         router: makeRouter(store: store, models: { cache?.loadable() ?? [] },
@@ -71,6 +74,9 @@ func makeDebriefApplication(configuration: ServeConfiguration, store: any Debrie
                            recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) },
                            uploads: UploadSettings(inbox: configuration.inbox, maxBytes: configuration.maxUploadBytes),
                            webhooks: configuration.webhooks?.urls ?? []),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            ConnectionGuard(limits: configuration.connections, counts: counts),
+        ], idleTimeout: .seconds(120))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Debrief"),
         services: services,
         onServerRunning: { channel in

@@ -9,6 +9,7 @@ import Rendering
 import Scoring
 import Service
 import Vision
+import Web
 
 @main
 struct Debrief: AsyncParsableCommand {
@@ -173,6 +174,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest upload through the web app, in MiB.")
     var maxUploadMb = 4096
 
+    @Option(help: "Seconds a client has to send a request's headers (slow clients are cut off).")
+    var headerTimeout = 10.0
+
+    @Option(help: "Seconds a request's body may pause before the connection is closed.")
+    var bodyTimeout = 30.0
+
+    @Option(help: "Connections one client address may hold open at once.")
+    var maxConnectionsPerClient = 64
+
     @OptionGroup var storage: StoreOptions
     @OptionGroup var work: WorkerOptions
     @OptionGroup var models: ModelOptions
@@ -183,6 +193,10 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0…65535") }
         guard maxUploadMb > 0 else { throw ValidationError("--max-upload-mb must be positive") }
         guard stableSeconds >= 0 else { throw ValidationError("--stable-seconds must not be negative") }
+        guard headerTimeout > 0, bodyTimeout > 0 else {
+            throw ValidationError("--header-timeout and --body-timeout must be positive")
+        }
+        guard maxConnectionsPerClient >= 1 else { throw ValidationError("--max-connections-per-client must be at least 1") }
     }
 
     func run() async throws {
@@ -204,6 +218,8 @@ struct Serve: AsyncParsableCommand {
         configuration.scratch = storage.scratch
         configuration.finished = finished
         configuration.maxUploadBytes = maxUploadMb << 20
+        configuration.connections = ConnectionLimits(headerSeconds: headerTimeout, bodySeconds: bodyTimeout,
+                                                     perClient: maxConnectionsPerClient)
         configuration.webhooks = webhookSettings
         let cache = ModelCache(catalog: models.catalog, refreshOnRead: false)
         cache.refresh()

@@ -173,7 +173,9 @@ struct Erase: AsyncParsableCommand {
             Removes the candidate's reports (with every revision), the jobs that produced them, and their files:
             the recordings and sidecars in the inbox (or its processed/ and failed/ folders), and metadata files in
             the inbox naming the candidate. SQLite overwrites freed pages (secure_delete) and truncates its log.
-            The receipt (DATA/erasures/) records what was removed, and the candidate only as a SHA-256 digest.
+            Failed and quarantined jobs of the candidate's recordings go too; nothing outside the inbox is touched.
+            The receipt (DATA/erasures/) records what was removed, and the candidate only as a keyed hash (HMAC with
+            the installation's DATA/erasure.key). An erasure cut short is finished by running it again.
             """)
 
     @Option(help: "The candidate, as named in the metadata (`candidate:`).")
@@ -186,64 +188,23 @@ struct Erase: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await storage.open(mustExist: true)
-        let now = Date()
-        let erasure: Erasure
-        do { erasure = try await store.erase(candidate: candidate, now: now) } catch let error as StoreError {
+        let eraser = CandidateEraser(store: store, storeName: storage.url.replacingOccurrences(
+            of: #"//[^@/]*@"#, with: "//", options: .regularExpression), inbox: inbox, data: storage.data)
+        let outcome: CandidateEraser.Outcome
+        do { outcome = try await eraser.erase(candidate: candidate) } catch let error as StoreError {
             printError("\(error)")
             throw ExitCode(2)
-        }
-        let files = CandidateFiles(inbox: inbox)
-        var paths = Set(erasure.paths.flatMap(files.bundle(of:)))
-        paths.formUnion(files.recordingsNaming(candidate).flatMap(files.bundle(of:)))
-        var removed: [String] = [], failed: [String] = []
-        for path in paths.sorted() where FileManager.default.fileExists(atPath: path) {
-            do {
-                try FileManager.default.removeItem(atPath: path)
-                removed.append(path)
-            } catch {
-                failed.append("\(path): \(error.localizedDescription)")
-            }
-        }
-        let receipt = ErasureReceipt(erasedAt: now, candidateSHA256: Self.digest(candidate), store: storage.url
-            .replacingOccurrences(of: #"//[^@/]*@"#, with: "//", options: .regularExpression),
-                                     reports: erasure.reports, revisions: erasure.revisions, jobs: erasure.jobs,
-                                     accounts: erasure.accounts, filesRemoved: removed.count, filesNotRemoved: failed)
-        let directory = (storage.data as NSString).appendingPathComponent("erasures")
-        let receiptPath = (directory as NSString).appendingPathComponent(
-            "erasure-\(Int(now.timeIntervalSince1970))-\(receipt.candidateSHA256.prefix(12)).json")
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            try encoder.encode(receipt).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)
         } catch {
-            printError("\(receiptPath): cannot write the erasure receipt (\(error.localizedDescription))")
+            printError("the erasure did not finish (\(error.localizedDescription)); run the same command again to "
+                + "finish it")
             throw ExitCode(1)
         }
-        print("erased: \(erasure.reports) reports, \(erasure.revisions) earlier revisions, \(erasure.jobs) jobs, "
-            + "\(erasure.accounts) accounts, \(removed.count) files; receipt \(receiptPath)")
-        for line in failed { printError("not removed: \(line)") }
-        if !failed.isEmpty { throw ExitCode(1) }
+        let receipt = outcome.receipt
+        print("erased: \(receipt.reports) reports, \(receipt.revisions) earlier revisions, \(receipt.jobs) jobs, "
+            + "\(receipt.accounts) accounts, \(receipt.filesRemoved) files; receipt \(outcome.receiptPath)")
+        for line in outcome.notRemoved { printError("not removed: \(line)") }
+        if !outcome.notRemoved.isEmpty { throw ExitCode(1) }
     }
-
-    static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// What an erasure removed, without the personal data it removed.
-struct ErasureReceipt: Codable {
-    var erasedAt: Date
-    var candidateSHA256: String
-    var store: String
-    var reports: Int
-    var revisions: Int
-    var jobs: Int
-    /// Sign-in accounts of the candidate, with their sessions and tokens.
-    var accounts: Int
-    var filesRemoved: Int
-    var filesNotRemoved: [String]
 }
 
 /// One recording analysed in a child process of `debrief serve`/`worker` (see `IsolatedAnalyzer`); not for people.

@@ -256,6 +256,48 @@ import Testing
         #expect(unknownFolder.model.id == "software-engineer")
     }
 
+    /// A recording filed under a job is that job's: metadata cannot move it to another (a manager uploading to their
+    /// job cannot file a candidate under one they cannot see). At the inbox's top level the metadata still chooses.
+    @Test func metadataCannotMoveARecordingToAnotherJob() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        try FileManager.default.createDirectory(atPath: "\(directory)/sales-manager", withIntermediateDirectories: true)
+        let filed = "\(directory)/sales-manager/ann.vtt"
+        try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.vtt"), toPath: filed)
+        Fixtures.write("candidate: Ann\nmodel: software-engineer\n", to: "\(directory)/sales-manager/ann.yaml")
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: filed,
+                                                          folderModel: "sales-manager"))
+        #expect(report.model.id == "sales-manager")
+        #expect(report.warningCodes?.contains("metadata-model-ignored") == true)
+        let top = "\(directory)/bob.vtt"
+        try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.vtt"), toPath: top)
+        Fixtures.write("model: software-engineer\n", to: "\(directory)/bob.yaml")
+        #expect(try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: top)).model.id == "software-engineer")
+    }
+
+    /// A metadata file may name a résumé in its own folder only: an absolute path, `..` or a link out is refused
+    /// with a warning, and nothing of the file it names reaches the report.
+    @Test func resumePathsStayInTheirFolder() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        try FileManager.default.createDirectory(atPath: "\(directory)/inbox", withIntermediateDirectories: true)
+        Fixtures.write("SECRET-OUTSIDE", to: "\(directory)/secret.txt")
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/inbox/link.txt",
+                                                   withDestinationPath: "\(directory)/secret.txt")
+        let input = "\(directory)/inbox/ann.vtt"
+        try FileManager.default.copyItem(atPath: Fixtures.media("phone-screen-en.vtt"), toPath: input)
+        for named in ["\(directory)/secret.txt", "../secret.txt", "link.txt", "/etc/passwd"] {
+            Fixtures.write("resumeFile: \"\(named)\"\n", to: "\(directory)/inbox/ann.yaml")
+            let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: input))
+            #expect(report.resume == nil, "\(named)")
+            #expect(report.warningCodes?.contains("resume-unread") == true, "\(named)")
+            #expect(!(try String(decoding: ReportCoding.encode(report), as: UTF8.self)).contains("SECRET-OUTSIDE"))
+        }
+        Fixtures.write("I led the team.", to: "\(directory)/inbox/cv.md")
+        Fixtures.write("resumeFile: cv.md\n", to: "\(directory)/inbox/ann.yaml")
+        #expect(try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: input)).resume == "I led the team.")
+    }
+
     @Test func bundledModelsLint() throws {
         let models = try ModelCatalog(directory: Fixtures.models).all()
         #expect(models.count >= 2)

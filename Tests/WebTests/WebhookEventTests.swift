@@ -25,6 +25,6 @@ import Web
         let data = try #require(body["data"] as? [String: Any])
         #expect(data["rater"] as? String == "hr" && data["overall"] as? Double == 55 && data["job"] as? String == "sales-manager")
         // Erasing the candidate takes the notifications that name them.
-        #expect(await store.erase(candidate: "Ann", now: Date()).webhooks == 1)
+        #expect(try await store.erase(candidate: "Ann", now: Date()).webhooks == 1)
     }
 }
