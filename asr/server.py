@@ -131,7 +131,7 @@ class Handler(BaseHTTPRequestHandler):
     models = None
     info = None
     vad = True
-    beam = 1
+    beam = 5
     lock = threading.Lock()
 
     def log_message(self, fmt, *args):
@@ -238,7 +238,7 @@ def main():
                         help="directory holding whisper-base/ (assembled by scripts/asr-setup.sh)")
     parser.add_argument("--english", choices=["tiny.en", "base"], default=os.environ.get("DEBRIEF_ASR_ENGLISH", "tiny.en"),
                         help="the model for English (measured: README)")
-    parser.add_argument("--beam", type=int, default=int(os.environ.get("DEBRIEF_ASR_BEAM", "1")),
+    parser.add_argument("--beam", type=int, default=int(os.environ.get("DEBRIEF_ASR_BEAM", "5")),
                         help="beam size (1: greedy)")
     parser.add_argument("--port-file", help="write the port here once listening (with --port 0: any free port)")
     parser.add_argument("--parent", type=int, help="exit when this process (debrief) is gone")

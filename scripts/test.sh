@@ -10,15 +10,18 @@ scripts/setup.sh
 scripts/setup.sh alsa-utils codec2-examples asterisk-core-sounds-en-wav
 # Headless Chromium for the real-browser check of the pages, and the OpenAPI validators for the API check
 # (IntegrationTests/live-check.py).
-scripts/setup.sh chromium
+scripts/setup.sh chromium fonts-noto-cjk
 python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet "openapi-spec-validator==0.9.0"
-# schemathesis fuzzes the running service with its OpenAPI document (in a virtual environment of its own, so that
-# its dependencies never meet the system's).
-if [ ! -x .build/schemathesis/bin/st ]; then
-  mkdir -p .build && python3 -m venv .build/schemathesis \
-    && .build/schemathesis/bin/pip install --quiet "schemathesis==4.32.5" \
-    || echo "test: could not install schemathesis; the live check will say so"
+# Test tools in a virtual environment of their own, so that their dependencies never meet the system's:
+# schemathesis fuzzes the running service with its OpenAPI document; pypinyin spells the Mandarin sample in zhuyin.
+if [ ! -x .build/tools/bin/st ] || ! .build/tools/bin/python -c "import pypinyin" 2>/dev/null; then
+  mkdir -p .build && python3 -m venv .build/tools \
+    && .build/tools/bin/pip install --quiet "schemathesis==4.32.5" "pypinyin==0.55.0" \
+    || echo "test: could not install the test tools (schemathesis, pypinyin); the checks that need them will say so"
 fi
+# Real Mandarin speech without a transcript for the recogniser's end-to-end check (Debian's gcin-voice syllables).
+scripts/setup.sh gcin-voice
+.build/tools/bin/python scripts/zh-speech.py .build/samples/zh || echo "test: could not build the Mandarin sample"
 # OpenCV as the reference for the face detector (tests only; the product uses no Python). OpenCV 5 dropped cascades.
 python3 -c "import cv2" 2>/dev/null || python3 -m pip install --quiet "opencv-python-headless<5" \
   || echo "test: could not install opencv-python-headless; the OpenCV agreement test will say it is skipped"
@@ -36,7 +39,7 @@ fi
 swift test "$@"
 if [ $# -eq 0 ]; then
   python3 IntegrationTests/queue-chaos.py --binary .build/debug/debrief
-  python3 IntegrationTests/live-check.py --binary .build/debug/debrief --schemathesis .build/schemathesis/bin/st
+  python3 IntegrationTests/live-check.py --binary .build/debug/debrief --schemathesis .build/tools/bin/st
   # The parsers of outside input under libFuzzer, two minutes (crashes, sanitizer reports and hangs fail).
   scripts/fuzz.sh 120
 fi

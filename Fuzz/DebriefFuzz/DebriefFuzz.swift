@@ -1,6 +1,7 @@
 import DebriefModel
 import Foundation
 import MultipartKit
+import NIOCore
 import Transcripts
 
 /// A libFuzzer target over every parser that takes outside input (`scripts/fuzz.sh` builds it with

@@ -1,10 +1,15 @@
 import DebriefModel
+import Dispatch
 import Foundation
 import Pipeline
+import Synchronization
+import Transcripts
 
 /// A recogniser reached over the OpenAI-compatible transcription API (`--asr-url`, or the embedded one). A
-/// recording's audio is spooled to a temporary WAV file while it decodes (32 kB/s on disk, memory at one chunk),
-/// then sent in pieces of at most five minutes cut at pauses; times are shifted back into the recording.
+/// recording's audio is spooled to a temporary WAV file while it decodes (32 kB/s on disk, memory at one chunk) and
+/// streamed to the recogniser as it goes: each piece of at most five minutes, cut at a pause, is sent as soon as the
+/// decoder has passed it, so recognition runs beside the decoding instead of after it; times are shifted back into
+/// the recording.
 public struct ServerRecognizer: SpeechRecognizer {
     public let client: ASRClient
     public let info: RecognizerInfo?
@@ -37,6 +42,18 @@ final class SpooledSession: RecognitionSession {
     private let language: Language?
     private let writer: WAVWriter
     private var writeFailure: String?
+    private var written = 0
+    /// Where the next piece to send starts.
+    private var pieceStart = 0
+    private var pieces = 0
+    /// Pieces are sent one after the other on their own queue, beside the decoding.
+    private let sender = DispatchQueue(label: "debrief.asr.sender")
+    private let outcomes = Outcomes()
+
+    /// Each piece's answer, by its index (written by the sender's queue, read when the recording is done).
+    final class Outcomes: Sendable {
+        let byPiece = Mutex([Int: Result<ParsedTranscript, ASRError>]())
+    }
 
     init(client: ASRClient, language: Language?, writer: WAVWriter) {
         self.client = client
@@ -44,34 +61,72 @@ final class SpooledSession: RecognitionSession {
         self.writer = writer
     }
 
-    deinit { unlink(writer.path) }
+    deinit {
+        sender.sync {}
+        unlink(writer.path)
+    }
 
     func append(_ samples: [Float]) {
         guard writeFailure == nil else { return }
-        do { try writer.append(samples) } catch { writeFailure = error.localizedDescription }
+        do {
+            try writer.append(samples)
+            written += samples.count
+            let reader = try WAVReader(path: writer.path, samples: written)
+            if let cut = try ChunkPlan.nextCut(from: pieceStart, available: written, levels: { try reader.frameLevels($0) }) {
+                send(pieceStart..<cut)
+                pieceStart = cut
+            }
+        } catch {
+            writeFailure = error.localizedDescription
+        }
     }
 
-    func finish() throws(RecognitionProblem) -> [Cue] {
+    /// Queues one piece for the recogniser.
+    private func send(_ piece: Range<Int>) {
+        let index = pieces
+        pieces += 1
+        let client = client, language = language, path = writer.path, outcomes = outcomes
+        sender.async {
+            let rate = Double(WAVWriter.sampleRate)
+            let outcome: Result<ParsedTranscript, ASRError>
+            do {
+                let wav = try WAVReader(path: path, samples: piece.upperBound).wav(piece)
+                outcome = .success(try client.transcribe(wav: wav, seconds: Double(piece.count) / rate,
+                                                         offset: Double(piece.lowerBound) / rate, language: language))
+            } catch let error as ASRError {
+                outcome = .failure(error)
+            } catch {
+                outcome = .failure(ASRError("cannot read the temporary audio (\(error))"))
+            }
+            outcomes.byPiece.withLock { $0[index] = outcome }
+        }
+    }
+
+    func finish() throws(RecognitionProblem) -> RecognitionResult {
         if let writeFailure {
             throw RecognitionProblem(.recognitionFailed,
                                      "speech recognition failed: cannot write the temporary audio (\(writeFailure))")
         }
-        var cues: [Cue] = []
-        do {
-            try writer.finish()
-            let reader = try WAVReader(path: writer.path)
-            let rate = Double(WAVWriter.sampleRate)
-            for piece in try ChunkPlan.cuts(samples: reader.samples, levels: { try reader.frameLevels($0) }) {
-                let part = try client.transcribe(wav: try reader.wav(piece), seconds: Double(piece.count) / rate,
-                                                 offset: Double(piece.lowerBound) / rate, language: language)
-                cues += part.cues
-            }
-        } catch let error as ASRError {
-            throw RecognitionProblem(.recognitionFailed, "speech recognition failed: \(error.message)")
-        } catch {
+        do { try writer.finish() } catch {
             throw RecognitionProblem(.recognitionFailed,
-                                     "speech recognition failed: cannot read the temporary audio (\(error))")
+                                     "speech recognition failed: cannot write the temporary audio (\(error))")
         }
-        return cues
+        if written > pieceStart { send(pieceStart..<written) }
+        sender.sync {}
+        var result = RecognitionResult(cues: [])
+        for index in 0..<pieces {
+            switch outcomes.byPiece.withLock({ $0[index] }) {
+            case .success(let part):
+                result.cues += part.cues
+                if let notes = part.recognition {
+                    if result.notes == nil { result.notes = notes } else { result.notes!.merge(notes) }
+                }
+            case .failure(let error):
+                throw RecognitionProblem(.recognitionFailed, "speech recognition failed: \(error.message)")
+            case nil:
+                throw RecognitionProblem(.recognitionFailed, "speech recognition failed: a piece was not sent")
+            }
+        }
+        return result
     }
 }

@@ -76,6 +76,12 @@ public struct WAVReader {
     public let path: String
     public let samples: Int
 
+    /// A file still being written, of which `samples` are known to be there.
+    public init(path: String, samples: Int) {
+        self.path = path
+        self.samples = samples
+    }
+
     public init(path: String) throws {
         self.path = path
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 44
@@ -118,19 +124,28 @@ public enum ChunkPlan {
                             levels: (Range<Int>) throws -> [Float]) rethrows -> [Range<Int>] {
         var pieces: [Range<Int>] = []
         var start = 0
-        let frame = WAVWriter.sampleRate / 10
         while start < samples {
-            if samples - start <= maximum {
+            guard let cut = try nextCut(from: start, available: samples, maximum: maximum, search: search,
+                                        levels: levels) else {
                 pieces.append(start..<samples)
                 break
             }
-            let window = (start + maximum - search)..<(start + maximum)
-            let frameLevels = try levels(window)
-            let quietest = frameLevels.indices.min { frameLevels[$0] < frameLevels[$1] } ?? frameLevels.count - 1
-            let cut = window.lowerBound + quietest * frame + frame / 2
             pieces.append(start..<cut)
             start = cut
         }
         return pieces
+    }
+
+    /// Where the piece starting at `start` ends, once more than `maximum` samples are available; nil while the rest
+    /// still fits in one piece.
+    public static func nextCut(from start: Int, available: Int, maximum: Int = maximumSeconds * WAVWriter.sampleRate,
+                               search: Int = searchSeconds * WAVWriter.sampleRate,
+                               levels: (Range<Int>) throws -> [Float]) rethrows -> Int? {
+        guard available - start > maximum else { return nil }
+        let frame = WAVWriter.sampleRate / 10
+        let window = (start + maximum - search)..<(start + maximum)
+        let frameLevels = try levels(window)
+        let quietest = frameLevels.indices.min { frameLevels[$0] < frameLevels[$1] } ?? frameLevels.count - 1
+        return window.lowerBound + quietest * frame + frame / 2
     }
 }

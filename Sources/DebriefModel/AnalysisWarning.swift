@@ -25,6 +25,8 @@ extension StableCode where Domain == AnalysisWarning {
         untimedTranscript = Self("untimed-transcript"), answerFilesRestart = Self("answer-files-restart"),
         languageMismatch = Self("language-mismatch")
     // Speech recognition.
+    public static let recognitionLoops = Self("recognition-loops"), recognitionDropped = Self("recognition-dropped"),
+        recognitionIncomplete = Self("recognition-incomplete")
     public static let noRecognizer = Self("no-recognizer"), recognitionSkipped = Self("recognition-skipped"),
         recognitionFailed = Self("recognition-failed"), noSpeechRecognized = Self("no-speech-recognized"),
         recognitionUnsure = Self("recognition-unsure"), recognitionUnsureAnswers = Self("recognition-unsure-answers")

@@ -12,6 +12,9 @@ public struct TranscriptSummary: Sendable, Codable, Equatable {
     public var recognizer: String?
     public var lowConfidenceShare: Double?
     public var lowConfidence: [TimeSpan]?
+    /// For `asr`: the language the recogniser heard (ISO 639-1) and how sure it was (0–1), when it said.
+    public var detectedLanguage: String?
+    public var detectedLanguageProbability: Double?
 
     public init(source: TranscriptSource, file: String?, language: Language, wordCount: Int,
                 wordsPerMinute: Double?, cues: [Cue]) {

@@ -202,7 +202,7 @@ public struct ASREvaluation {
                 let language: Language = Language.detect(item.reference) == .zh ? .zh : .en
                 let session = try recognizer.begin(language: language, scratch: NSTemporaryDirectory())
                 session.append(samples)
-                let cues = RecognizedText.normalized(try session.finish())
+                let cues = RecognizedText.normalized(try session.finish().cues)
                 let hypothesis = cues.map(\.text).joined(separator: language == .zh ? "" : " ")
                 let normalise = language == .zh ? CharacterErrorRate.normalise : WordErrorRate.normalise
                 let reference = normalise(item.reference)

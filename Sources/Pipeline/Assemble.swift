@@ -29,6 +29,7 @@ extension Analyzer {
                 recognized = transcription
                 parsed = ParsedTranscript(cues: transcription.cues, timed: true)
                 source = .asr
+                warnings += Self.guardWarnings(transcription.notes)
             case .failure(let problem):
                 if recognition.settings.mode == .always {
                     throw AnalysisError(code: .recognizer, message: "\(inputs.bundle.primaryPath): \(problem)")
@@ -138,6 +139,25 @@ extension Analyzer {
         return report
     }
 
+    /// What the recogniser's guards did, said in the report.
+    static func guardWarnings(_ notes: RecognitionNotes?) -> [AnalysisWarning] {
+        guard let notes else { return [] }
+        var warnings: [AnalysisWarning] = []
+        if notes.loopsCollapsed > 0 {
+            warnings.append(AnalysisWarning(.recognitionLoops, "speech recognition repeated itself in "
+                + "\(notes.loopsCollapsed) stretch(es): the repeats were removed and the stretch is marked uncertain"))
+        }
+        if notes.segmentsDropped > 0 {
+            warnings.append(AnalysisWarning(.recognitionDropped, "speech recognition wrote text over silence or music "
+                + "in \(notes.segmentsDropped) stretch(es): that text was dropped, not scored"))
+        }
+        if notes.incomplete {
+            warnings.append(AnalysisWarning(.recognitionIncomplete, "speech recognition ran past its time limit: the "
+                + "end of the recording is not transcribed"))
+        }
+        return warnings
+    }
+
     /// One answer per question of the timeline, else the whole recording as one answer.
     private static func answers(_ inputs: Inputs, _ measured: Measurements, analysis: TranscriptAnalysis?,
                                 parsed: ParsedTranscript?, unsure: [Int: Double], duration: Double?) -> [Answer] {
@@ -185,6 +205,10 @@ extension TranscriptSummary {
             recognizer = recognized.recognizer
             lowConfidenceShare = (recognized.lowConfidenceShare * 1000).rounded() / 1000
             lowConfidence = recognized.lowConfidence
+            if let language = recognized.notes?.language {
+                detectedLanguage = language
+                detectedLanguageProbability = recognized.notes?.languageProbability.map { ($0 * 1000).rounded() / 1000 }
+            }
         }
     }
 }

@@ -15,8 +15,19 @@ public protocol SpeechRecognizer: Sendable {
 /// One recording's transcription in progress. Lives in one decode pass: not shared between tasks.
 public protocol RecognitionSession: AnyObject {
     func append(_ samples: [Float])
-    /// Transcribes what was appended; cues and words in recording time.
-    func finish() throws(RecognitionProblem) -> [Cue]
+    /// Transcribes what was appended (what is not transcribed yet); cues and words in recording time.
+    func finish() throws(RecognitionProblem) -> RecognitionResult
+}
+
+/// A recording's recognised words, and what the recogniser said about them.
+public struct RecognitionResult: Sendable {
+    public var cues: [Cue]
+    public var notes: RecognitionNotes?
+
+    public init(cues: [Cue], notes: RecognitionNotes? = nil) {
+        self.cues = cues
+        self.notes = notes
+    }
 }
 
 /// Why there is no recognised transcript, as the report's warning says it.
@@ -35,6 +46,7 @@ public struct RecognitionProblem: Error, Sendable, CustomStringConvertible {
 struct Transcription: Sendable {
     var cues: [Cue]
     var recognizer: String
+    var notes: RecognitionNotes?
     /// Share of words with probability below `lowProbability`.
     var lowConfidenceShare: Double
     /// Runs of three or more such words.
@@ -56,9 +68,10 @@ struct Transcription: Sendable {
     }
 
     /// The recognised cues with the stretches the recogniser was unsure of.
-    init(cues: [Cue], recognizer: String) {
+    init(cues: [Cue], recognizer: String, notes: RecognitionNotes? = nil) {
         self.cues = cues
         self.recognizer = recognizer
+        self.notes = notes
         let words = cues.flatMap { $0.words ?? [] }
         let unsure = words.map { ($0.probability ?? 1) < Self.lowProbability }
         var stretches: [TimeSpan] = []
@@ -118,16 +131,17 @@ struct Recognition {
             return .failure(RecognitionProblem(.recognitionSkipped,
                                                "speech recognition skipped: the recording has no audio to transcribe"))
         }
-        let cues: [Cue]
+        let result: RecognitionResult
         do throws(RecognitionProblem) {
-            // Simplified characters and words rebuilt by the segmenter, times kept.
-            cues = RecognizedText.normalized(try session.get().finish())
+            result = try session.get().finish()
         } catch {
             return .failure(error)
         }
+        // Simplified characters and words rebuilt by the segmenter, times kept.
+        let cues = RecognizedText.normalized(result.cues)
         guard cues.contains(where: { !$0.text.isEmpty }) else {
             return .failure(RecognitionProblem(.noSpeechRecognized, "speech recognition found no speech in the recording"))
         }
-        return .success(Transcription(cues: cues, recognizer: name))
+        return .success(Transcription(cues: cues, recognizer: name, notes: result.notes))
     }
 }

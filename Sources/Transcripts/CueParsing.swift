@@ -17,10 +17,40 @@ public struct ParsedTranscript: Sendable, Equatable {
     public var cues: [Cue]
     /// Plain text has no times: its cues are all at 0 and rates per minute cannot be measured.
     public var timed: Bool
+    /// What a recogniser said about its own transcript (JSON from an OpenAI-compatible server).
+    public var recognition: RecognitionNotes?
 
-    public init(cues: [Cue], timed: Bool) {
+    public init(cues: [Cue], timed: Bool, recognition: RecognitionNotes? = nil) {
         self.cues = cues
         self.timed = timed
+        self.recognition = recognition
+    }
+}
+
+/// What a recogniser reports beside its words: the language it heard (and how sure it is), and what its guards
+/// did — repetition loops collapsed and flagged, segments dropped as invented over silence or music, a chunk stopped
+/// at its deadline.
+public struct RecognitionNotes: Sendable, Equatable {
+    public var language: String?
+    public var languageProbability: Double?
+    public var loopsCollapsed = 0
+    public var segmentsDropped = 0
+    public var incomplete = false
+
+    public init(language: String? = nil, languageProbability: Double? = nil) {
+        self.language = language
+        self.languageProbability = languageProbability
+    }
+
+    /// The notes of several chunks of one recording: the language of the longest sure chunk, the guards summed.
+    public mutating func merge(_ other: RecognitionNotes) {
+        if languageProbability ?? -1 < other.languageProbability ?? -1 {
+            language = other.language
+            languageProbability = other.languageProbability
+        }
+        loopsCollapsed += other.loopsCollapsed
+        segmentsDropped += other.segmentsDropped
+        incomplete = incomplete || other.incomplete
     }
 }
 

@@ -9,6 +9,15 @@ public enum WordJSON {
         var segments: [Segment]?
         var words: [Word]?
         var text: String?
+        var language: String?
+        var language_probability: Double?
+        var x_incomplete: Bool?
+        var x_guards: Guards?
+    }
+
+    struct Guards: Decodable {
+        var loops: Int?
+        var dropped: Int?
     }
 
     struct Segment: Decodable {
@@ -65,7 +74,12 @@ public enum WordJSON {
         } else if !looseWords.isEmpty {
             cues = sentences(looseWords, offset: offset)
         }
-        return ParsedTranscript(cues: cues, timed: true)
+        var notes = RecognitionNotes(language: document.language, languageProbability: document.language_probability)
+        notes.loopsCollapsed = document.x_guards?.loops ?? 0
+        notes.segmentsDropped = document.x_guards?.dropped ?? 0
+        notes.incomplete = document.x_incomplete ?? false
+        let said = document.language != nil || document.x_guards != nil || document.x_incomplete != nil
+        return ParsedTranscript(cues: cues, timed: true, recognition: said ? notes : nil)
     }
 
     static func timedWord(_ word: Word, _ offset: Double) -> TimedWord {
