@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -93,7 +94,11 @@ let package = Package(
         ]),
         // Edges (none imports another; the CLI assembles them).
         // Speech recognisers: the OpenAI-compatible client and the embedded recogniser's process.
-        .target(name: "ASR", dependencies: ["DebriefModel", "Transcripts", "Pipeline"]),
+        .target(name: "ASR", dependencies: [
+            "DebriefModel", "Transcripts", "Pipeline",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // The watched inbox, the worker pool and its child processes, the outboxes.
         .target(name: "Service", dependencies: [
             "Pipeline", "Store", "DebriefModel", "LocalFiles",
@@ -114,7 +119,7 @@ let package = Package(
         // The command line: assembles the application (picks the drivers, wires the edges).
         .executableTarget(name: "debrief", dependencies: [
             "Pipeline", "Evaluation", "Service", "Web", "Store", "StoreSQLite", "StorePostgres", "DebriefModel",
-            "LocalFiles", "Rendering", "Vision", "Scoring", "ASR",
+            "MediaDecoding", "LocalFiles", "Rendering", "Vision", "Scoring", "ASR",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

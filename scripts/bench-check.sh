@@ -17,6 +17,14 @@ if grep -q "is BETTER than" "$log"; then
   echo "  swift package --allow-writing-to-package-directory benchmark thresholds update --path Benchmarks/Thresholds"
   exit 0
 fi
+# The recogniser end to end (issue 27): ten minutes without a transcript, English and Chinese, against the in-run
+# floors of Benchmarks/Thresholds/recognition-floor.json (realtime factor, the recogniser's peak memory).
+if [ -x .asr/bin/python ]; then
+  [ -x .build/debug/debrief ] || swift build --product debrief
+  .build/debug/debrief bench recognition --check || { echo "bench-check: speech recognition below its floors"; exit 1; }
+elif [ -n "${CI:-}" ]; then
+  echo "bench-check: the embedded recogniser is not installed (scripts/asr-setup.sh)"; exit 1
+fi
 if [ "$status" -ne 0 ]; then
   echo "bench-check: the benchmark run failed (exit $status)"
   exit "$status"

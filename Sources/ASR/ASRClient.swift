@@ -1,8 +1,8 @@
+import AsyncHTTPClient
 import DebriefModel
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 import Synchronization
 import Transcripts
 
@@ -36,7 +36,7 @@ public struct ASRClient: Sendable {
     /// The recogniser's own description (`GET /health` of Debrief's server, else `GET /v1/models`); nil when it
     /// does not answer.
     public func info() -> RecognizerInfo? {
-        if let (status, data) = try? send(URLRequest(url: baseURL.appendingPathComponent("health"), timeoutInterval: 5)),
+        if let (status, data) = try? send(Call(url: baseURL.appendingPathComponent("health"), timeout: 5)),
            status == 200,
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
            let recognizer = object["recognizer"] as? [String: Any], let name = recognizer["name"] as? String {
@@ -44,7 +44,7 @@ public struct ASRClient: Sendable {
             return RecognizerInfo(name: engine.map { "\(name), \($0)" } ?? name,
                                   englishOnly: recognizer["englishOnly"] as? Bool ?? false)
         }
-        var request = URLRequest(url: baseURL.appendingPathComponent("v1/models"), timeoutInterval: 5)
+        var request = Call(url: baseURL.appendingPathComponent("v1/models"), timeout: 5)
         authorise(&request)
         guard let (status, data) = try? send(request), status == 200,
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -70,11 +70,9 @@ public struct ASRClient: Sendable {
             + "Content-Type: audio/wav\r\n\r\n").utf8)
         body += wav
         body += Data("\r\n--\(boundary)--\r\n".utf8)
-        var request = URLRequest(url: baseURL.appendingPathComponent("v1/audio/transcriptions"),
-                                 timeoutInterval: timeoutSeconds + seconds / 10)
-        request.httpMethod = "POST"
-        request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
+        var request = Call(url: baseURL.appendingPathComponent("v1/audio/transcriptions"),
+                           timeout: timeoutSeconds + seconds / 10, method: .POST, body: body)
+        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
         authorise(&request)
 
         var lastProblem = ""
@@ -104,34 +102,45 @@ public struct ASRClient: Sendable {
         throw ASRError(lastProblem + " after \(retries + 1) attempts")
     }
 
-    private func authorise(_ request: inout URLRequest) {
-        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+    /// One HTTP request.
+    struct Call {
+        var url: URL
+        var timeout: Double
+        var method: HTTPMethod = .GET
+        var body: Data?
+        var headers = HTTPHeaders()
     }
 
-    /// One request, waited for synchronously (the analysis runs on its own thread).
-    private func send(_ request: URLRequest) throws(ASRError) -> (Int, Data) {
+    private func authorise(_ request: inout Call) {
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+    }
+
+    /// One request through AsyncHTTPClient (swift-server), waited for synchronously: the analysis runs on a thread of
+    /// its own, never on Swift's cooperative pool. (Foundation's URLSession on Linux kept a core busy while it waited
+    /// for a long answer, which halved the recogniser's speed on 2 cores.)
+    private func send(_ call: Call) throws(ASRError) -> (Int, Data) {
         let box = Mutex<Result<(Int, Data), ASRError>>(.failure(ASRError("no answer")))
         let done = DispatchSemaphore(value: 0)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = request.timeoutInterval
-        configuration.timeoutIntervalForResource = request.timeoutInterval
-        let session = URLSession(configuration: configuration)
-        let task = session.dataTask(with: request) { data, response, error in
-            let result: Result<(Int, Data), ASRError> = if let error {
-                .failure(ASRError(error.localizedDescription))
-            } else {
-                .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
+        var request = HTTPClientRequest(url: call.url.absoluteString)
+        request.method = call.method
+        request.headers = call.headers
+        if let body = call.body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let timeout = call.timeout
+        Task {
+            let result: Result<(Int, Data), ASRError>
+            do {
+                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                let bytes = try await response.body.collect(upTo: 256 << 20)
+                result = .success((Int(response.status.code), Data(bytes.readableBytesView)))
+            } catch {
+                result = .failure(ASRError("\(error)"))
             }
             box.withLock { $0 = result }
             done.signal()
         }
-        task.resume()
-        if done.wait(timeout: .now() + request.timeoutInterval + 5) == .timedOut {
-            task.cancel()
-            session.invalidateAndCancel()
-            throw ASRError("no answer within \(Int(request.timeoutInterval)) s")
+        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
+            throw ASRError("no answer within \(Int(timeout)) s")
         }
-        session.finishTasksAndInvalidate()
         return try box.withLock { $0 }.get()
     }
 

@@ -60,6 +60,14 @@ public final class LocalRecognizer: Sendable {
             + log.split(separator: "\n").suffix(3).joined(separator: " | "))
     }
 
+    /// The server process's peak resident memory so far (VmHWM), when it runs.
+    public var peakResidentBytes: Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int64(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kilobytes * 1024
+    }
+
     /// Stops the server: SIGTERM, then SIGKILL if it is still there after five seconds.
     public func stop() {
         guard process.isRunning else { return }

@@ -6,10 +6,10 @@ import Synchronization
 import Transcripts
 
 /// A recogniser reached over the OpenAI-compatible transcription API (`--asr-url`, or the embedded one). A
-/// recording's audio is spooled to a temporary WAV file while it decodes (32 kB/s on disk, memory at one chunk) and
-/// streamed to the recogniser as it goes: each piece of at most five minutes, cut at a pause, is sent as soon as the
-/// decoder has passed it, so recognition runs beside the decoding instead of after it; times are shifted back into
-/// the recording.
+/// recording's audio is spooled to a temporary WAV file while it decodes (32 kB/s on disk, memory at one piece) and
+/// streamed to the recogniser as it goes: each piece of at most a minute, cut at a pause, is sent as soon as the
+/// decoder has passed it, two at a time (the embedded recogniser runs one worker per core), so recognition runs beside
+/// the decoding instead of after it; times are shifted back into the recording.
 public struct ServerRecognizer: SpeechRecognizer {
     public let client: ASRClient
     public let info: RecognizerInfo?
@@ -46,8 +46,12 @@ final class SpooledSession: RecognitionSession {
     /// Where the next piece to send starts.
     private var pieceStart = 0
     private var pieces = 0
-    /// Pieces are sent one after the other on their own queue, beside the decoding.
-    private let sender = DispatchQueue(label: "debrief.asr.sender")
+    /// Pieces are sent on their own queue, beside the decoding, at most `inFlight` at a time.
+    private let sender = DispatchQueue(label: "debrief.asr.sender", attributes: .concurrent)
+    private let slots = DispatchSemaphore(value: SpooledSession.inFlight)
+    private let pending = DispatchGroup()
+    static let inFlight = 2
+    static let pieceSeconds = 60, searchSeconds = 15
     private let outcomes = Outcomes()
 
     /// Each piece's answer, by its index (written by the sender's queue, read when the recording is done).
@@ -62,7 +66,7 @@ final class SpooledSession: RecognitionSession {
     }
 
     deinit {
-        sender.sync {}
+        pending.wait()
         unlink(writer.path)
     }
 
@@ -72,7 +76,10 @@ final class SpooledSession: RecognitionSession {
             try writer.append(samples)
             written += samples.count
             let reader = try WAVReader(path: writer.path, samples: written)
-            if let cut = try ChunkPlan.nextCut(from: pieceStart, available: written, levels: { try reader.frameLevels($0) }) {
+            if let cut = try ChunkPlan.nextCut(from: pieceStart, available: written,
+                                               maximum: Self.pieceSeconds * WAVWriter.sampleRate,
+                                               search: Self.searchSeconds * WAVWriter.sampleRate,
+                                               levels: { try reader.frameLevels($0) }) {
                 send(pieceStart..<cut)
                 pieceStart = cut
             }
@@ -85,8 +92,10 @@ final class SpooledSession: RecognitionSession {
     private func send(_ piece: Range<Int>) {
         let index = pieces
         pieces += 1
-        let client = client, language = language, path = writer.path, outcomes = outcomes
-        sender.async {
+        let client = client, language = language, path = writer.path, outcomes = outcomes, slots = slots
+        slots.wait()
+        sender.async(group: pending) {
+            defer { slots.signal() }
             let rate = Double(WAVWriter.sampleRate)
             let outcome: Result<ParsedTranscript, ASRError>
             do {
@@ -112,7 +121,7 @@ final class SpooledSession: RecognitionSession {
                                      "speech recognition failed: cannot write the temporary audio (\(error))")
         }
         if written > pieceStart { send(pieceStart..<written) }
-        sender.sync {}
+        pending.wait()
         var result = RecognitionResult(cues: [])
         for index in 0..<pieces {
             switch outcomes.byPiece.withLock({ $0[index] }) {

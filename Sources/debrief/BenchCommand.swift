@@ -5,7 +5,7 @@ import Scoring
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the product's cores on this machine.",
-        subcommands: [ScoringBench.self])
+        subcommands: [ScoringBench.self, RecognitionBench.self])
 
     struct ScoringBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

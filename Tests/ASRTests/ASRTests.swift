@@ -255,6 +255,25 @@ import Transcripts
         #expect(music.warnings.contains {
             $0.contains("found no speech") || $0.contains("unsure of most words")
         }, "\(music.warnings)")
+
+        // Two minutes of music and room noise between two answers: the answers are heard, nothing is invented and
+        // scored in between (a stray word there is flagged unsure).
+        _ = try Fixtures.run("ffmpeg", ["-loglevel", "error", "-y", "-i", Fixtures.media("phone-screen-en.m4a"),
+                                        "-f", "lavfi", "-i", "aevalsrc=0.2*sin(2*PI*(220+55*floor(mod(t*2\\,8)))*t):s=16000:d=60",
+                                        "-f", "lavfi", "-i", "anoisesrc=c=pink:a=0.05:r=16000:d=60",
+                                        "-i", Fixtures.media("phone-screen-en.m4a"),
+                                        "-filter_complex", "[0:a]aresample=16000,aformat=channel_layouts=mono[a];"
+                                            + "[3:a]aresample=16000,aformat=channel_layouts=mono[b];[a][1:a][2:a][b]concat=n=4:v=0:a=1",
+                                        "-c:a", "aac", "\(directory)/gap.m4a"])
+        let gap = try analyze("\(directory)/gap.m4a", recognizer.client, info)
+        let first = try #require(phone.recording.durationSeconds)
+        let words: [TimedWord] = gap.transcript.cues.flatMap { $0.words ?? [] }
+        let invented: [String] = words.filter { word in
+            let inside = word.start > first + 1 && word.end < first + 119
+            return inside && (word.probability ?? 1) >= 0.5
+        }.map(\.text)
+        #expect(invented.isEmpty, "words over the music and noise: \(invented)")
+        #expect(gap.transcript.cues.contains { $0.start < first } && gap.transcript.cues.contains { $0.start > first + 120 })
     }
 
     /// Real Mandarin speech without a transcript (Debian's gcin-voice syllables, built by scripts/zh-speech.py into
