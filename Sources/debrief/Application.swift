@@ -67,6 +67,7 @@ func makeDebriefApplication(configuration: ServeConfiguration, store: any Debrie
     }
     let cache = configuration.modelCache
     let counts = ConnectionCounts()
+    services.append(ShutdownNotice(logger: logger))
     if let cache { services.append(ModelWatcher(cache: cache, logger: logger)) }
     return Application(
         router: makeRouter(store: store, models: { cache?.loadable() ?? [] },
@@ -85,4 +86,14 @@ func makeDebriefApplication(configuration: ServeConfiguration, store: any Debrie
             logger.info("Debrief is watching \(configuration.inbox)/ and serving reports on \(url)")
         },
         logger: logger)
+}
+
+/// Says so when SIGINT or SIGTERM starts the graceful shutdown (workers finish the job in hand, then stop).
+struct ShutdownNotice: Service {
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("Debrief is stopping: workers finish the recording in hand, nothing queued is lost")
+    }
 }
