@@ -181,7 +181,7 @@ let package = Package(
 if ProcessInfo.processInfo.environment["DEBRIEF_FUZZ"] != nil {
     package.targets.append(.executableTarget(
         name: "DebriefFuzz",
-        dependencies: ["DebriefModel", "Transcripts", .product(name: "MultipartKit", package: "multipart-kit"),
+        dependencies: ["DebriefModel", "Transcripts", "Web", .product(name: "MultipartKit", package: "multipart-kit"),
                        .product(name: "NIOCore", package: "swift-nio")],
         path: "Fuzz/DebriefFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]))

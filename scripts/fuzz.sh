@@ -19,6 +19,10 @@ printf '\001%s' $'1\n00:00:01,000 --> 00:00:02,500\nI led the team.\n' > "$corpu
 printf '\003%s' '{"segments":[{"start":0,"end":1,"text":"hi","words":[{"word":"hi","start":0,"end":0.5,"probability":0.9}]}]}' > "$corpus/json.3"
 printf '\007%s' $'--X\r\nContent-Disposition: form-data; name="candidate"\r\n\r\nAnn\r\n--X--\r\n' > "$corpus/multipart.7"
 mkdir -p .build-fuzz/findings
+# Every input that once crashed a parser (Fuzz/crashes) runs first: each must now pass.
+.build-fuzz/debug/DebriefFuzz Fuzz/crashes/* 2>&1 | tail -2
+# Their bytes seed the run too.
+for f in Fuzz/crashes/*; do cp "$f" "$corpus/"; done
 .build-fuzz/debug/DebriefFuzz "$corpus" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
   -artifact_prefix=.build-fuzz/findings/ -print_final_stats=1 2>&1 | tail -15
 echo "fuzz: no crash, sanitizer report or hang in $seconds s"

@@ -3,6 +3,7 @@ import Foundation
 import MultipartKit
 import NIOCore
 import Transcripts
+import Web
 
 /// A libFuzzer target over every parser that takes outside input (`scripts/fuzz.sh` builds it with
 /// `-sanitize=fuzzer,address` and runs it for a bounded time; CI fails on a crash, a sanitizer report or a hang).
@@ -28,9 +29,10 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// A multipart body as the upload route reads it: boundary `X`, fed in two chunks.
+/// A multipart body as the upload route reads it (the header guard, then MultipartKit): boundary `X`, two chunks.
 private func multipart(_ input: Data) {
     let parser = MultipartParser(boundary: "X")
+    var guarded = MultipartHeaderGuard(boundary: "X")
     var parts = 0, bytes = 0
     parser.onHeader = { _, _ in }
     parser.onBody = { buffer in bytes += buffer.readableBytes }
@@ -39,6 +41,25 @@ private func multipart(_ input: Data) {
     for piece in [input.prefix(middle), input.dropFirst(middle)] {
         var buffer = ByteBufferAllocator().buffer(capacity: piece.count)
         buffer.writeBytes(piece)
-        do { try parser.execute(buffer) } catch { return }
+        do {
+            try guarded.check(piece)
+            try parser.execute(buffer)
+        } catch { return }
     }
+}
+
+/// libFuzzer's driver, entered from the program's entry point below.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafeRawPointer, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable target's `main` to `<Target>_main`; with `-parse-as-library` the compiler emits no
+/// such function, so this one is it: it hands the arguments to libFuzzer's driver with the target above.
+@_cdecl("DebriefFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments) { start, size in fuzz(start, size) }
 }

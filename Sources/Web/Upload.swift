@@ -79,6 +79,7 @@ struct UploadReceiver {
         }
         let state = State()
         let parser = MultipartParser(boundary: boundary)
+        var guarded = MultipartHeaderGuard(boundary: boundary)
         parser.onHeader = { name, value in state.headers.append((name.lowercased(), value)) }
         parser.onBody = { buffer in
             guard state.failure == nil else { return }
@@ -111,6 +112,7 @@ struct UploadReceiver {
         }
         do {
             for try await buffer in request.body {
+                try buffer.withUnsafeReadableBytes { try guarded.check($0) }
                 try parser.execute(buffer)
                 if state.failure != nil { break }
             }

@@ -86,6 +86,18 @@ import Web
             let plain = try await client.execute(uri: "/api/v1/jobs/sales-manager/uploads", method: .post,
                                                  headers: headers["hr"]!, body: ByteBuffer(string: "hello"))
             #expect(plain.status == .unsupportedMediaType)
+            // A header name that is not ASCII (the fuzzer's find: it trapped MultipartKit and took the service down)
+            // is a malformed body, the service goes on.
+            var hostile = headers["hr"]!
+            hostile[.contentType] = multipartType
+            var bytes = ByteBuffer(string: "--\(Self.boundary)\r\n")
+            bytes.writeBytes([0x96, 0x96] + Array("Co: x\r\n\r\nAnn\r\n--\(Self.boundary)--\r\n".utf8))
+            let trapped = try await client.execute(uri: "/api/v1/jobs/sales-manager/uploads", method: .post,
+                                                   headers: hostile, body: bytes)
+            #expect(trapped.status == .badRequest)
+            #expect(String(buffer: trapped.body).contains("a part's header name holds a byte that is not ASCII"))
+            #expect(try await upload([("recording", "after.mp4", video)]).status == .created)
+            try FileManager.default.removeItem(atPath: "\(folder)/after.mp4")
             #expect(files(folder).count == 5 && !files(folder).contains { $0.hasPrefix(".") })
 
             // Who may: the job's people, not a manager of another job, not a candidate, not an unknown job.
@@ -128,6 +140,28 @@ import Web
             let after = String(buffer: try await client.execute(uri: sent.headers[.location]!, method: .get,
                                                                 headers: [.cookie: "debrief_session=\(secret)"]).body)
             #expect(after.contains("Received sales-manager/ann.mp4"))
+        }
+    }
+
+    /// The guard follows delimiters and header lines across chunk edges; UTF-8 in header values is fine.
+    @Test func headerGuardFollowsTheBodyAcrossChunks() throws {
+        let good = Array(Self.body([("recording", "面试.mp4", Array("--\(Self.boundary)x\r\n\u{96}".utf8))])
+            .readableBytesView)
+        for size in [1, 2, 7, 64, good.count] {
+            var guarded = MultipartHeaderGuard(boundary: Self.boundary)
+            for start in stride(from: 0, to: good.count, by: size) {
+                try guarded.check(good[start..<min(good.count, start + size)])
+            }
+        }
+        var bad = Array("--\(Self.boundary)\r\nContent-Type: text/plain\r\n\r\nhi\r\n--\(Self.boundary)\r\n".utf8)
+        bad += [0xE5, 0x90, 0x8D] + Array(": v\r\n\r\n".utf8)
+        for size in [1, 3, bad.count] {
+            var guarded = MultipartHeaderGuard(boundary: Self.boundary)
+            #expect(throws: MultipartHeaderGuard.Refusal.self) {
+                for start in stride(from: 0, to: bad.count, by: size) {
+                    try guarded.check(bad[start..<min(bad.count, start + size)])
+                }
+            }
         }
     }
 }
