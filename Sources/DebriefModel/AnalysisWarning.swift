@@ -31,6 +31,8 @@ extension StableCode where Domain == AnalysisWarning {
         recognitionFailed = Self("recognition-failed"), noSpeechRecognized = Self("no-speech-recognized"),
         recognitionUnsure = Self("recognition-unsure"), recognitionUnsureAnswers = Self("recognition-unsure-answers")
     // Metadata and résumé.
+    public static let speakerNotFound = Self("speaker-not-found"), panel = Self("panel"),
+        speakersUncertain = Self("speakers-uncertain")
     public static let metadataModelIgnored = Self("metadata-model-ignored"), resumeUnread = Self("resume-unread"),
         resumeWithoutTranscript = Self("resume-without-transcript")
 }

@@ -40,12 +40,16 @@ public struct Cue: Sendable, Codable, Equatable {
     /// Word timings (and the recogniser's confidence) when the transcript has them: a JSON transcript with word
     /// timestamps, or speech recognition.
     public var words: [TimedWord]?
+    /// Who said it, when the transcript (or the audio) says: the label as exported ("Ann Lee", "SPEAKER_01",
+    /// "面试官") or a channel/voice label Debrief gave ("channel 1", "voice 2").
+    public var speaker: String?
 
-    public init(start: Double, end: Double, text: String, words: [TimedWord]? = nil) {
+    public init(start: Double, end: Double, text: String, words: [TimedWord]? = nil, speaker: String? = nil) {
         self.start = start
         self.end = end
         self.text = text
         self.words = words
+        self.speaker = speaker
     }
 }
 

@@ -10,6 +10,8 @@ public struct RecordingMetadata: Sendable, Codable, Equatable {
     /// check of claimed and shown skills (双向校验).
     public var resume: String?
     public var resumeFile: String?
+    /// Which transcript speaker is the candidate (and which the interviewers), when the metadata says.
+    public var speakers: SpeakerAssignment?
 
     public struct Question: Sendable, Codable, Equatable {
         public var id: String
@@ -65,6 +67,20 @@ extension RecordingMetadata {
         }
         var metadata = RecordingMetadata(candidate: try text("candidate"), model: try text("model"),
                                          source: try text("source"))
+        if map["speakers"] != nil {
+            let entry = try reader.mapping(map, "speakers")
+            var assignment = SpeakerAssignment(candidate: try reader.optionalString(entry, "candidate", path: "speakers"))
+            if let node = entry["interviewer"] ?? entry["interviewers"] {
+                if node.scalar != nil {
+                    assignment.interviewers = [try reader.string(entry, entry["interviewer"] != nil ? "interviewer"
+                                                                 : "interviewers", path: "speakers")]
+                } else {
+                    assignment.interviewers = try reader.stringList(entry, entry["interviewer"] != nil ? "interviewer"
+                                                                    : "interviewers", path: "speakers")
+                }
+            }
+            metadata.speakers = assignment
+        }
         metadata.resume = try text("resume")
         metadata.resumeFile = try text("resumeFile")
         if let language = try text("language") {

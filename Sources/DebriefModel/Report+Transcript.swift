@@ -15,6 +15,15 @@ public struct TranscriptSummary: Sendable, Codable, Equatable {
     /// For `asr`: the language the recogniser heard (ISO 639-1) and how sure it was (0–1), when it said.
     public var detectedLanguage: String?
     public var detectedLanguageProbability: Double?
+    /// Who spoke (two-party calls, panels): each speaker with their role and share of the talk, how speakers were
+    /// told apart (`labels`, `channels`, `voice`, `single`), and how the candidate was found (`metadata`,
+    /// `inferred`, `corrected`) with a confidence (0–1). Absent for a recording of one voice without labels.
+    public var speakers: [SpeakerSummary]?
+    public var speakerMethod: String?
+    public var candidateRoleBy: String?
+    public var candidateRoleConfidence: Double?
+    /// With `--tracks`: every turn of the conversation.
+    public var turns: [Turn]?
 
     public init(source: TranscriptSource, file: String?, language: Language, wordCount: Int,
                 wordsPerMinute: Double?, cues: [Cue]) {

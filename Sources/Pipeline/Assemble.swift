@@ -39,7 +39,21 @@ extension Analyzer {
         }
 
         let model = inputs.model
-        let questions = inputs.questions
+        // Who spoke: the supplied transcript's speakers, or (recognised, subtitle) those the cues carry.
+        let conversation = inputs.conversation ?? parsed.flatMap {
+            Conversation.read($0.cues, assignment: inputs.metadata?.speakers, candidateName: inputs.metadata?.candidate)
+        }
+        var questions = inputs.questions
+        if questions.isEmpty, let conversation, !conversation.questions.isEmpty {
+            questions = conversation.answerSpans(until: measured.facts?.durationSeconds ?? parsed?.cues.map(\.end).max() ?? 0)
+        }
+        if let conversation {
+            warnings += conversation.warnings
+            if conversation.candidateRoleBy == "inferred", conversation.speakers.count > 1, conversation.confidence < 0.7 {
+                warnings.append(AnalysisWarning(.speakersUncertain, String(format: "which speaker is the candidate was "
+                    + "inferred with low confidence (%.2f): check the speakers on the report page", conversation.confidence)))
+            }
+        }
         let transcriptAnalyzer = TranscriptAnalyzer(model: model)
         // A cue belongs to the answer whose span holds its midpoint (untimed transcripts: the first answer).
         let answerOf = { (cue: Cue) -> Int in
@@ -50,11 +64,19 @@ extension Analyzer {
         // analysis, and the answer says why. When that is every answer, content is not scored at all.
         let unsure = recognized == nil ? [:] : Transcription.unsureShares(parsed?.cues ?? [], answerOf: answerOf)
             .filter { $0.value > 0.5 }
+        // Only the candidate's words are analysed: the interviewer's give the answers their structure, never evidence.
+        let spoken = { (cue: Cue) in conversation?.candidate == nil || cue.speaker == conversation?.candidate }
         let analysed = parsed.map { transcript in
-            unsure.isEmpty ? transcript : ParsedTranscript(cues: transcript.cues.filter { unsure[answerOf($0)] == nil },
-                                                           timed: transcript.timed)
+            ParsedTranscript(cues: transcript.cues.filter { spoken($0) && unsure[answerOf($0)] == nil },
+                             timed: transcript.timed)
         }
-        let answerFiles = inputs.supplied?.answerFiles
+        let answerFiles = inputs.supplied?.answerFiles.map { joined -> AnswerFiles.Joined in
+            var kept = joined
+            let keep = joined.cues.map(spoken)
+            kept.cues = zip(joined.cues, keep).filter(\.1).map(\.0)
+            kept.answers = zip(joined.answers, keep).filter(\.1).map(\.0)
+            return kept
+        }
         let analysis = analysed.map { transcript in
             answerFiles.map { transcriptAnalyzer.analyze($0.cues, timed: $0.timed, answers: $0.answers) }
                 ?? transcriptAnalyzer.analyze(transcript.cues, timed: transcript.timed, answerOf: answerOf)
@@ -88,8 +110,8 @@ extension Analyzer {
 
         let cues = parsed?.cues ?? []
         let duration = measured.facts?.durationSeconds ?? measured.prosody?.analysedSeconds ?? cues.map(\.end).max()
-        let answers = Self.answers(inputs, measured, analysis: analysis, parsed: parsed, unsure: unsure,
-                                   duration: duration)
+        let answers = Self.answers(inputs, questions: questions, measured, analysis: analysis, parsed: parsed,
+                                   unsure: unsure, duration: duration)
         let (competencies, overall) = ReportScoring.score(inputs.compiled, analysis: analysis, answers: answers,
                                                           prosody: measured.prosody, visual: measured.visual,
                                                           insufficient: insufficient)
@@ -132,6 +154,13 @@ extension Analyzer {
             overall: overall,
             warnings: [])
         report.setWarnings(warnings)
+        if let conversation {
+            report.transcript.speakers = conversation.speakers
+            report.transcript.speakerMethod = conversation.speakers.count > 1 ? "labels" : "single"
+            report.transcript.candidateRoleBy = conversation.candidateRoleBy
+            report.transcript.candidateRoleConfidence = conversation.confidence
+            if inputs.options.tracks { report.transcript.turns = conversation.turns }
+        }
         report.resume = resume.map { String($0.prefix(ResumeCheck.maximumCharacters)) }
         report.resumeCheck = resumeCheck
         report.inputsSHA256 = inputsDigest(recording: measured.sha256, source: source, cues: cues,
@@ -159,11 +188,12 @@ extension Analyzer {
     }
 
     /// One answer per question of the timeline, else the whole recording as one answer.
-    private static func answers(_ inputs: Inputs, _ measured: Measurements, analysis: TranscriptAnalysis?,
-                                parsed: ParsedTranscript?, unsure: [Int: Double], duration: Double?) -> [Answer] {
+    private static func answers(_ inputs: Inputs, questions: [RecordingMetadata.Question], _ measured: Measurements,
+                                analysis: TranscriptAnalysis?, parsed: ParsedTranscript?, unsure: [Int: Double],
+                                duration: Double?) -> [Answer] {
         var answers: [Answer] = []
-        if !inputs.questions.isEmpty {
-            for (index, question) in inputs.questions.enumerated() {
+        if !questions.isEmpty {
+            for (index, question) in questions.enumerated() {
                 let part = analysis?.answers[index]
                 var answer = Answer(index: index, questionID: question.id, question: question.text,
                                     start: question.start, end: question.end,

@@ -22,6 +22,10 @@ struct Inputs {
     var transcriptFile: (sha256: String, size: Int64)?
     /// Said before any measurement (the model the metadata asked for was not used).
     var warnings: [AnalysisWarning]
+    /// Who spoke, when the supplied transcript names its speakers.
+    var conversation: Conversation?
+    /// What the caller asked for (tracks, frame rate, recognition).
+    var options: AnalysisOptions
 
     var model: CompetencyModel { compiled.model }
     var isTranscriptOnly: Bool { bundle.kind == .transcript }
@@ -80,8 +84,16 @@ extension Analyzer {
                                           file: bundle.answerFiles.map(\.name).joined(separator: ", "),
                                           answerFiles: joined)
         }
+        // A two-party transcript: the interviewer's questions make the answers when the metadata gives no timeline.
+        let conversation = supplied.flatMap {
+            Conversation.read($0.parsed.cues, assignment: metadata?.speakers, candidateName: metadata?.candidate)
+        }
+        if let conversation, questions.isEmpty, supplied?.answerFiles == nil, !conversation.questions.isEmpty {
+            questions = conversation.answerSpans(until: supplied?.parsed.cues.map(\.end).max() ?? 0)
+        }
         return Inputs(bundle: bundle, metadata: metadata, compiled: compiled, supplied: supplied, questions: questions,
-                      resume: readResume(metadata, bundle: bundle), transcriptFile: transcriptFile, warnings: warnings)
+                      resume: readResume(metadata, bundle: bundle), transcriptFile: transcriptFile, warnings: warnings,
+                      conversation: conversation, options: request.options)
     }
 
     /// The model: the explicit one, else the job folder's (a recording filed under a job is that job's, whatever

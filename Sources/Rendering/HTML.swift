@@ -59,7 +59,7 @@ public enum HTML {
         section{background:#fff;border-radius:8px;padding:16px 20px;margin:16px 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}
         h1{font-size:1.5em;margin:.2em 0} h2{font-size:1.15em;margin:.2em 0 .6em}
         table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #e4e7ec;vertical-align:top}
-        .score{font-size:2.2em;font-weight:700} .muted{color:#667085} .warn{color:#9a3412}
+        .score{font-size:2.2em;font-weight:700} .muted{color:#667085} tr.interviewer td{color:#475467;background:#f2f4f7} .warn{color:#9a3412}
         .bar{background:#e4e7ec;border-radius:4px;height:10px;width:160px;display:inline-block;vertical-align:middle}
         .bar>span{display:block;height:10px;border-radius:4px;background:#2563eb}
         blockquote{margin:4px 0;padding:4px 10px;border-left:3px solid #2563eb;background:#f1f5ff}

@@ -82,6 +82,11 @@ public struct ReportRenderer: Sendable {
         }
         lines.append("\(t("Transcript", "文字稿")): \(report.transcript.source.rawValue), "
             + "\(report.transcript.wordCount) \(t("words", "词")), \(report.transcript.language.rawValue)")
+        if let speakers = report.transcript.speakers, speakers.count > 1 {
+            lines.append("\(t("Speakers", "发言人")): " + speakers.map {
+                "\($0.label) (\(roleName($0.role)), \(fixed($0.share * 100, 0))%)"
+            }.joined(separator: ", "))
+        }
         for warning in report.warnings { lines.append("! \(warning)") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -252,9 +257,19 @@ public struct ReportRenderer: Sendable {
         if report.transcript.cues.isEmpty {
             html += "<p class=\"muted\">\(t("no transcript: content not analysed", "无文字稿：未分析内容"))</p>"
         } else {
+            html += speakers(report)
+            let roles = Dictionary((report.transcript.speakers ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             html += "<table>"
             for cue in report.transcript.cues {
-                html += "<tr><td>\(moment(cue.start))</td><td>\(e(cue.text))</td></tr>"
+                // In a conversation the interviewer's lines are set apart: only the candidate's words are analysed.
+                if let id = cue.speaker, let speaker = roles[id] {
+                    let apart = speaker.role != .candidate
+                    html += "<tr\(apart ? " class=\"interviewer\"" : "")><td>\(moment(cue.start))</td>"
+                        + "<td><b>\(e(speaker.label))</b>\(apart ? " <span class=\"muted\">(\(roleName(speaker.role)))</span>" : "")"
+                        + "<br>\(e(cue.text))</td></tr>"
+                } else {
+                    html += "<tr><td>\(moment(cue.start))</td><td>\(e(cue.text))</td></tr>"
+                }
             }
             html += "</table>"
         }
@@ -273,6 +288,43 @@ public struct ReportRenderer: Sendable {
                     e("pipeline \(report.pipelineVersion), schema \(report.schemaVersion)"))
         html += "</table></section>"
         return html + seekScript
+    }
+
+    private func roleName(_ role: SpeakerRole) -> String {
+        switch role {
+        case .candidate: t("candidate", "候选人")
+        case .interviewer: t("interviewer", "面试官")
+        case .other: t("other speaker", "其他发言人")
+        }
+    }
+
+    /// Who spoke in a conversation, and how the candidate was told apart (descriptive: never part of the score).
+    private func speakers(_ report: Report) -> String {
+        guard let speakers = report.transcript.speakers, !speakers.isEmpty else { return "" }
+        let e = HTML.escape
+        let how: String
+        switch report.transcript.candidateRoleBy {
+        case "metadata": how = t("named in the metadata", "由元数据指定")
+        case "labels": how = t("from the speaker labels", "根据发言人标签")
+        case "corrected": how = t("corrected by HR", "由 HR 更正")
+        default:
+            how = t("inferred (who asks, who answers at length), confidence ", "推断（谁提问、谁长篇回答），置信度 ")
+                + fixed((report.transcript.candidateRoleConfidence ?? 0) * 100, 0) + " %"
+        }
+        var html = "<h3>\(t("Speakers", "发言人"))</h3><p class=\"muted\">\(t("speakers read from", "发言人来源")): "
+            + "\(e(report.transcript.speakerMethod ?? "labels")) · \(t("candidate", "候选人")): \(how) · "
+            + "\(t("only the candidate's words are analysed; this table is descriptive and never scored", "只分析候选人的话；此表仅作描述，不计分"))</p>"
+        html += "<table class=\"speakers\"><tr><th>\(t("Speaker", "发言人"))</th><th>\(t("Role", "角色"))</th>"
+            + "<th>\(t("Talk time", "发言时长"))</th><th>\(t("Share", "占比"))</th><th>\(t("Turns", "轮次"))</th>"
+            + "<th>\(t("Questions", "提问"))</th><th>\(t("Longest turn", "最长发言"))</th>"
+            + "<th>\(t("Interruptions", "插话"))</th></tr>"
+        for speaker in speakers {
+            html += "<tr><td>\(e(speaker.label))</td><td>\(roleName(speaker.role))</td>"
+                + "<td>\(fixed(speaker.seconds, 0)) s</td><td>\(fixed(speaker.share * 100, 0)) %</td>"
+                + "<td>\(speaker.turns)</td><td>\(speaker.questions)</td>"
+                + "<td>\(fixed(speaker.longestTurnSeconds, 0)) s</td><td>\(speaker.interruptions)</td></tr>"
+        }
+        return html + "</table>"
     }
 
     /// Strengths (scored 70 or more) and gaps (below 50, or not enough said to score) in plain words, at most three

@@ -80,7 +80,7 @@ public enum CueParser {
     public static func parse(_ text: String, format: TranscriptFormat, file: String) throws(TranscriptError)
         -> ParsedTranscript {
         let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        let parsed: ParsedTranscript
+        var parsed: ParsedTranscript
         switch format {
         case .webVTT: parsed = try parseTimed(normalised, file: file, webVTT: true)
         case .srt: parsed = try parseTimed(normalised, file: file, webVTT: false)
@@ -90,6 +90,8 @@ public enum CueParser {
                 .map { Cue(start: 0, end: 0, text: $0) }
             parsed = ParsedTranscript(cues: cues, timed: false)
         }
+        // "Name: …" at the start of cues, where the transcript uses it as a convention (Zoom, Feishu, Otter, …).
+        if format != .wordJSON { parsed.cues = SpeakerLabels.applyingLeadingLabels(parsed.cues) }
         guard parsed.cues.contains(where: { !$0.text.isEmpty }) else {
             throw TranscriptError(code: .empty, file: file, reason: "the transcript has no text")
         }
@@ -141,8 +143,19 @@ public enum CueParser {
                 throw TranscriptError(code: .malformed, file: file, line: lineNumber,
                                       reason: "cue ends before it starts ('\(timing.trimmingWhitespace)')")
             }
-            let body = block[(timingOffset + 1)...].map { cleanCueText($0) }.filter { !$0.isEmpty }
-            cues.append(Cue(start: start, end: end, text: body.joined(separator: " ")))
+            // Each line keeps its voice (`<v Name>`): lines of different voices in one cue become cues of their own.
+            var voiced: [(speaker: String?, text: String)] = []
+            for line in block[(timingOffset + 1)...] {
+                let text = cleanCueText(line)
+                guard !text.isEmpty else { continue }
+                let speaker = webVTT ? SpeakerLabels.voice(in: line) : nil
+                if let last = voiced.last, speaker == nil || speaker == last.speaker {
+                    voiced[voiced.count - 1].text += " " + text
+                } else {
+                    voiced.append((speaker, text))
+                }
+            }
+            for part in voiced { cues.append(Cue(start: start, end: end, text: part.text, speaker: part.speaker)) }
         }
         return ParsedTranscript(cues: cues.filter { !$0.text.isEmpty }.sorted { $0.start < $1.start }, timed: true)
     }

@@ -4,10 +4,17 @@ import Foundation
 /// JSON transcripts with word timestamps: OpenAI's and whisper's `verbose_json` (`segments[].{start, end, text,
 /// words[]}` and/or a top-level `words[].{word, start, end, probability}`), as speech recognisers and
 /// transcription services write them. Segments become cues; their words keep their times and probabilities.
+///
+/// Speakers are read from the common diarised exports: WhisperX / pyannote (`segments[].speaker`,
+/// `words[].speaker`), AssemblyAI (`utterances[].{speaker, start, end, text, words}`, times in milliseconds) and
+/// Deepgram (`results.channels[0].alternatives[0].words[].{word, punctuated_word, speaker}`); a segment whose words
+/// change speaker is split where they do.
 public enum WordJSON {
     struct Document: Decodable {
         var segments: [Segment]?
         var words: [Word]?
+        var utterances: [Utterance]?
+        var results: Results?
         var text: String?
         var language: String?
         var language_probability: Double?
@@ -25,6 +32,34 @@ public enum WordJSON {
         var end: Double
         var text: String
         var words: [Word]?
+        var speaker: Label?
+    }
+
+    /// AssemblyAI: times in milliseconds.
+    struct Utterance: Decodable {
+        var speaker: Label?
+        var start: Double
+        var end: Double
+        var text: String
+        var words: [Word]?
+    }
+
+    /// Deepgram: `results.channels[].alternatives[].words[]`.
+    struct Results: Decodable {
+        struct Channel: Decodable { var alternatives: [Alternative] }
+        struct Alternative: Decodable { var words: [Word]? }
+        var channels: [Channel]
+    }
+
+    /// A speaker label as exports write it: text ("SPEAKER_00", "A") or a number (Deepgram's 0, 1).
+    struct Label: Decodable {
+        var text: String
+        init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let number = try? container.decode(Int.self) { text = "speaker \(number)" } else {
+                text = try container.decode(String.self)
+            }
+        }
     }
 
     struct Word: Decodable {
@@ -32,6 +67,37 @@ public enum WordJSON {
         var start: Double
         var end: Double
         var probability: Double?
+        var speaker: String?
+
+        enum Keys: String, CodingKey { case word, text, punctuated_word, start, end, probability, confidence, speaker }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            guard let text = try container.decodeIfPresent(String.self, forKey: .punctuated_word)
+                    ?? container.decodeIfPresent(String.self, forKey: .word)
+                    ?? container.decodeIfPresent(String.self, forKey: .text) else {
+                throw DecodingError.keyNotFound(Keys.word, .init(codingPath: container.codingPath,
+                                                                 debugDescription: "a word needs its text"))
+            }
+            word = text
+            start = try container.decode(Double.self, forKey: .start)
+            end = try container.decode(Double.self, forKey: .end)
+            probability = try container.decodeIfPresent(Double.self, forKey: .probability)
+                ?? container.decodeIfPresent(Double.self, forKey: .confidence)
+            speaker = try container.decodeIfPresent(Label.self, forKey: .speaker)?.text
+        }
+
+        init(word: String, start: Double, end: Double, probability: Double?, speaker: String?) {
+            self.word = word
+            self.start = start
+            self.end = end
+            self.probability = probability
+            self.speaker = speaker
+        }
+
+        func scaled(_ factor: Double) -> Word {
+            Word(word: word, start: start * factor, end: end * factor, probability: probability, speaker: speaker)
+        }
     }
 
     /// - Parameter offset: seconds added to every time (a chunk's place in the recording).
@@ -39,7 +105,7 @@ public enum WordJSON {
     ///   are negative, not finite or reversed.
     public static func parse(_ data: Data, file: String, offset: Double = 0) throws(TranscriptError)
         -> ParsedTranscript {
-        let document: Document
+        var document: Document
         do { document = try JSONDecoder().decode(Document.self, from: data) } catch {
             throw TranscriptError(code: .malformed, file: file, reason: "not a JSON transcript with segments or words "
                 + "(verbose_json): \(describe(error))")
@@ -48,6 +114,17 @@ public enum WordJSON {
             guard start.isFinite, end.isFinite, start >= 0, end >= start else {
                 throw TranscriptError(code: .malformed, file: file, reason: "\(what) has times \(start)–\(end)")
             }
+        }
+        // AssemblyAI's utterances and Deepgram's words are the same thing in other shapes.
+        if document.segments == nil, let utterances = document.utterances, !utterances.isEmpty {
+            document.segments = utterances.map { utterance in
+                Segment(start: utterance.start / 1000, end: utterance.end / 1000, text: utterance.text,
+                        words: utterance.words?.map { $0.scaled(1.0 / 1000) }, speaker: utterance.speaker)
+            }
+        }
+        if document.segments == nil, document.words == nil,
+           let words = document.results?.channels.first?.alternatives.first?.words {
+            document.words = words
         }
         var looseWords = document.words ?? []
         for (index, word) in looseWords.enumerated() { try timed(word.start, word.end, "words[\(index)]") }
@@ -68,8 +145,10 @@ public enum WordJSON {
                 for (w, word) in words.enumerated() { try timed(word.start, word.end, "segments[\(index)].words[\(w)]") }
                 let text = segment.text.trimmingWhitespace
                 guard !text.isEmpty else { continue }
-                cues.append(Cue(start: segment.start + offset, end: segment.end + offset, text: text,
-                                words: words.isEmpty ? nil : words.map { timedWord($0, offset) }))
+                cues += split(Cue(start: segment.start + offset, end: segment.end + offset, text: text,
+                                  words: words.isEmpty ? nil : words.map { timedWord($0, offset) },
+                                  speaker: segment.speaker?.text),
+                              speakers: words.map(\.speaker))
             }
         } else if !looseWords.isEmpty {
             cues = sentences(looseWords, offset: offset)
@@ -80,6 +159,31 @@ public enum WordJSON {
         notes.incomplete = document.x_incomplete ?? false
         let said = document.language != nil || document.x_guards != nil || document.x_incomplete != nil
         return ParsedTranscript(cues: cues, timed: true, recognition: said ? notes : nil)
+    }
+
+    /// A segment whose words carry speakers of their own: one cue per run of words of one speaker (WhisperX assigns
+    /// words, and a segment may straddle a change of speaker). Words without a speaker stay with the run they are in.
+    static func split(_ cue: Cue, speakers: [String?]) -> [Cue] {
+        guard let words = cue.words, words.count == speakers.count, speakers.contains(where: { $0 != nil }) else {
+            return [cue]
+        }
+        var runs: [(speaker: String?, words: [TimedWord])] = []
+        for (word, speaker) in zip(words, speakers) {
+            if let last = runs.last, speaker == nil || speaker == last.speaker || last.speaker == nil {
+                runs[runs.count - 1].words.append(word)
+                if runs[runs.count - 1].speaker == nil { runs[runs.count - 1].speaker = speaker }
+            } else {
+                runs.append((speaker, [word]))
+            }
+        }
+        guard runs.count > 1 else { return [Cue(start: cue.start, end: cue.end, text: cue.text, words: cue.words,
+                                                speaker: runs.first?.speaker ?? cue.speaker)] }
+        let han = cue.text.unicodeScalars.contains { $0.properties.isIdeographic }
+        return runs.map { run in
+            Cue(start: run.words.first!.start, end: run.words.last!.end,
+                text: run.words.map(\.text).joined(separator: han ? "" : " "), words: run.words,
+                speaker: run.speaker ?? cue.speaker)
+        }
     }
 
     static func timedWord(_ word: Word, _ offset: Double) -> TimedWord {
@@ -97,11 +201,11 @@ public enum WordJSON {
             let han = current.allSatisfy { $0.word.unicodeScalars.contains { $0.properties.isIdeographic } }
             let text = current.map { $0.word.trimmingWhitespace }.joined(separator: han ? "" : " ")
             cues.append(Cue(start: first.start + offset, end: last.end + offset, text: text,
-                            words: current.map { timedWord($0, offset) }))
+                            words: current.map { timedWord($0, offset) }, speaker: first.speaker))
             current = []
         }
         for word in words {
-            if let last = current.last, word.start - last.end >= 0.5 { flush() }
+            if let last = current.last, word.start - last.end >= 0.5 || word.speaker != last.speaker { flush() }
             current.append(word)
             if let end = word.word.trimmingWhitespace.last, ".?!。？！".contains(end) { flush() }
         }

@@ -22,7 +22,7 @@ import Testing
         let parsed = try CueParser.parse(vtt, format: .webVTT, file: "a.vtt")
         #expect(parsed.timed)
         #expect(parsed.cues == [
-            Cue(start: 0.5, end: 4, text: "Last year I debugged a leak & fixed it."),
+            Cue(start: 0.5, end: 4, text: "Last year I debugged a leak & fixed it.", speaker: "Candidate"),
             Cue(start: 3601, end: 3602.5, text: "Second line continues here"),
         ])
     }
