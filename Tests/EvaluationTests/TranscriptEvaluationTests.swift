@@ -36,9 +36,11 @@ import Testing
         #expect(result.fillerCounts().f1! >= 0.9)
     }
 
-    @Test func sharedDevSet() throws {
+    static let sharedDevSetPresent = FileManager.default.fileExists(atPath: Fixtures.sharedData + "/star-dev/labels.jsonl")
+
+    @Test(.enabled(if: sharedDevSetPresent, "needs ../shared/data/star-dev beside the repository"))
+    func sharedDevSet() throws {
         let directory = Fixtures.sharedData + "/star-dev"
-        try #require(FileManager.default.fileExists(atPath: directory + "/labels.jsonl"))
         let result = try summary(directory)
         #expect(result.cases.count == 16)
         #expect(result.counts("situation").f1! >= 0.85)
