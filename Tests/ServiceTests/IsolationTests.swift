@@ -149,7 +149,7 @@ import Testing
 /// The inbox's inotify watch: a file closed after writing or moved in wakes the scanner; a new model folder is
 /// watched too; the inbox disappearing ends the watch until it is back.
 @Suite struct InboxEventsTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func writesMovesAndNewFoldersWakeTheScanner() async throws {
         let directory = Fixtures.temporaryDirectory("events")
         defer { Fixtures.cleanUp(directory) }
@@ -163,7 +163,7 @@ import Testing
         func woken(after change: () throws -> Void) async throws -> Bool {
             let before = wakes.withLock { $0 }
             try change()
-            for _ in 0..<40 where wakes.withLock({ $0 }) == before { try await Task.sleep(for: .milliseconds(50)) }
+            for _ in 0..<600 where wakes.withLock({ $0 }) == before { try await Task.sleep(for: .milliseconds(50)) }
             return wakes.withLock { $0 } > before
         }
         #expect(try await woken { Fixtures.write("WEBVTT\n", to: "\(inbox)/a.vtt") })
@@ -177,7 +177,7 @@ import Testing
         #expect(try await woken { Fixtures.write("WEBVTT\n", to: "\(inbox)/sales-manager/c.vtt") })
         // The inbox goes away (an unmounted share): the watch ends and nothing else happens.
         #expect(try await woken { try FileManager.default.removeItem(atPath: inbox) })
-        for _ in 0..<40 where events.isWatching { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<600 where events.isWatching { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!events.isWatching)
         #expect(!events.ensureWatching())
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
@@ -239,7 +239,7 @@ import Testing
                warnings: [])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aRescuedWorkersResultIsDiscarded() async throws {
         let store = MemoryStore()
         let policy = QueuePolicy(leaseSeconds: 0.3, maxAttempts: 5)
@@ -262,7 +262,7 @@ import Testing
 
     /// The child of a worker killed a moment ago can still write its report after the next worker started: the
     /// running pool's sweep removes it later, not only the start-up sweep.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func scratchFilesAppearingLaterAreSwept() async throws {
         let scratch = Fixtures.temporaryDirectory("sweep")
         defer { Fixtures.cleanUp(scratch) }
