@@ -23,6 +23,9 @@ struct Debrief: AsyncParsableCommand {
     /// Refuses to start on a CPU that lacks what the scoring core was built for (x86-64-v3 by default), with the
     /// way out, instead of dying on an illegal instruction later.
     static func main() async {
+        // A reader that went away (`debrief analyze … --output - | head`, a closed FIFO) makes a write fail with
+        // EPIPE and a message naming the output, instead of killing the process without a word.
+        signal(SIGPIPE, SIG_IGN)
         let required = ScoringKernels.requiredCPUFlags
         if !required.isEmpty, let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
            let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {

@@ -1,6 +1,7 @@
 import Foundation
 import LocalFiles
 import TestSupport
+import Synchronization
 import Testing
 
 /// The one rule for paths from outside: relative to their root, inside it once links are followed, of the types the
@@ -76,13 +77,42 @@ import Testing
         #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
         let directory = Fixtures.temporaryDirectory("output")
         defer { Fixtures.cleanUp(directory) }
-        // A FIFO is written into (a reader drains it), not renamed over.
+        // A FIFO is written into (a reader drains it to its end), not renamed over.
         let fifo = "\(directory)/pipe"
         #expect(mkfifo(fifo, 0o600) == 0)
-        let reader = Thread { _ = FileManager.default.contents(atPath: fifo) }
+        let received = Mutex(Data())
+        let drained = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            // (FileManager's contents(atPath:) takes a FIFO's size, 0, and closes at once: the writer then met a
+            // closed pipe.)
+            let data = (try? FileHandle(forReadingAtPath: fifo)?.readToEnd()) ?? nil
+            received.withLock { $0 = data ?? Data() }
+            drained.signal()
+        }
         reader.start()
         try OutputFile.write(Data("report".utf8), to: fifo)
+        drained.wait()
+        #expect(received.withLock { $0 } == Data("report".utf8))
         #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+    }
+
+    /// A reader that went away (`debrief analyze … --output - | head -c 1`, a closed FIFO) is a clear error, not a
+    /// process killed by SIGPIPE: `debrief` ignores the signal as its first step, as this test does.
+    @Test func aClosedReaderIsAClearError() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let directory = Fixtures.temporaryDirectory("output")
+        defer { Fixtures.cleanUp(directory) }
+        let fifo = "\(directory)/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // The reader opens and goes away without reading; more than a pipe holds is written, so the writer meets
+        // the closed end whichever comes first.
+        let reader = Thread { close(open(fifo, O_RDONLY)) }
+        reader.start()
+        #expect {
+            try OutputFile.write(Data(repeating: 7, count: 1 << 20), to: fifo)
+        } throws: { error in
+            "\(error)" == "\(fifo): cannot write (Broken pipe)"
+        }
     }
 
     @Test func regularFilesAreReplacedWhole() throws {
