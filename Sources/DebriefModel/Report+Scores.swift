@@ -37,7 +37,17 @@ public struct CompetencyScore: Sendable, Codable, Equatable {
     /// 0–100, or nil when there is not enough evidence to score (then `insufficientEvidence` says why).
     public var score: Double?
     public var insufficientEvidence: String?
+    /// Whether the answers show this competency: one concrete action plus some support, or a concrete action's
+    /// worth spread over three or more sentences (`strength` ≥ 1.3, or ≥ 1 over three sentences). Only then does
+    /// its evidence count. Nil in reports stored before the distinction (their evidence all counted).
+    public var shown: Bool?
+    /// The evidence strength the decision rests on: per distinct term its best-weighted mention (1 inside a
+    /// concrete action) plus a quarter of up to two repeats.
+    public var strength: Double?
+    /// The evidence that carries the score: the quotes of a shown competency (empty when it was not shown).
     public var evidence: [Evidence]
+    /// Mentions of a competency that was not shown ("we sold to customers" once): listed apart, never counted.
+    public var mentions: [Evidence]?
     /// Mentions in a negated scope ("I never led…", "没有带过团队"): shown, never counted.
     public var negatedEvidence: [Evidence]
     /// Mentions in a hypothetical scope ("I would lead…", 我会…, 想学…): shown, never counted.

@@ -43,6 +43,8 @@ public struct TranscriptEvaluation {
         public var foundAsserted: Set<String>
         public var expectedNegated: Set<String>
         public var foundNegated: Set<String>
+        /// Competencies with any counted-scope mention, shown or not (what a keyword list alone would claim).
+        public var foundMentioned: Set<String>
         public var expectedFillers: Int
         public var foundFillers: Int
         public var structureRating: Int?
@@ -99,6 +101,11 @@ public struct TranscriptEvaluation {
         /// Competency evidence over (answer, competency) pairs.
         public func competencyCounts(language: String? = nil) -> Counts {
             setCounts(found: \.foundAsserted, expected: \.expectedAsserted, language: language)
+        }
+
+        /// Any mention taken as evidence, over (answer, competency) pairs: the bar's effect shows against it.
+        public func mentionCounts(language: String? = nil) -> Counts {
+            setCounts(found: \.foundMentioned, expected: \.expectedAsserted, language: language)
         }
 
         /// Denied competencies found as denied, over (answer, competency) pairs.
@@ -164,6 +171,8 @@ public struct TranscriptEvaluation {
                 }
                 let evidence = competencyCounts(language: language)
                 lines.append("  competency evidence   P \(format(evidence.precision))  R \(format(evidence.recall))  F1 \(format(evidence.f1))  (n=\(evidence.support))")
+                let mentioned = mentionCounts(language: language)
+                lines.append("    any mention instead P \(format(mentioned.precision))  R \(format(mentioned.recall))  F1 \(format(mentioned.f1))")
                 let negation = negationCounts(language: language)
                 lines.append("  denied skills found   P \(format(negation.precision))  R \(format(negation.recall))  (n=\(negation.support)); denied but counted: \(deniedButCounted(language: language))")
                 let fillers = fillerCounts(language: language)
@@ -205,6 +214,7 @@ public struct TranscriptEvaluation {
                 foundAsserted: Set(analysis.evidence.filter { $0.value.asserted }.keys),
                 expectedNegated: Set(label.competencies.negated),
                 foundNegated: Set(analysis.evidence.filter { !$0.value.negated.isEmpty }.keys),
+                foundMentioned: Set(analysis.evidence.filter { !$0.value.positive.isEmpty }.keys),
                 expectedFillers: label.fillers, foundFillers: answer.fluency.fillers,
                 structureRating: label.structureRating, structureScore: star.score, sequence: star.sequence))
         }

@@ -22,11 +22,15 @@ enum ReportScoring {
         let competencies = model.dimensions.enumerated().map { index, dimension in
             let score = scored.scores[index]
             let evidence = analysis?.evidence[dimension.id]
+            let shown = evidence?.asserted ?? false
             var competency = CompetencyScore(id: dimension.id, name: dimension.name, nameZh: dimension.nameZh,
                                              weight: dimension.weight, score: score,
                                              insufficientEvidence: score == nil ? insufficient : nil,
-                                             evidence: evidence?.positive ?? [],
+                                             evidence: shown ? evidence?.positive ?? [] : [],
                                              negatedEvidence: evidence?.negated ?? [])
+            competency.shown = shown
+            competency.strength = ((evidence?.strength ?? 0) * 100).rounded() / 100
+            competency.mentions = shown ? [] : evidence?.positive ?? []
             competency.hypotheticalEvidence = evidence?.hypothetical ?? []
             if let score {
                 let level = dimension.level(for: score)
@@ -34,7 +38,8 @@ enum ReportScoring {
                 competency.levelZh = level.nameZh
                 competency.contributions = scored.contributions[index]
             }
-            competency.indicatorsShown = dimension.indicators.map(\.id).filter { evidence?.indicators.contains($0) ?? false }
+            competency.indicatorsShown = shown
+                ? dimension.indicators.map(\.id).filter { evidence?.indicators.contains($0) ?? false } : []
             return competency
         }
         return (competencies, scored.overall)
@@ -42,7 +47,9 @@ enum ReportScoring {
 
     static func features(_ compiled: CompiledModel, analysis: TranscriptAnalysis?, answers: [Answer],
                          prosody: ProsodySummary?, visual: VisualSummary?) -> [Float] {
-        FeatureVector.make(layout: compiled.layout, strengths: (analysis?.evidence ?? [:]).mapValues(\.strength),
+        // A competency's content feature rests on shown evidence only: mentions below the bar weigh nothing.
+        FeatureVector.make(layout: compiled.layout,
+                           strengths: (analysis?.evidence ?? [:]).mapValues { $0.asserted ? $0.strength : 0 },
                            answers: answers, prosody: prosody, visual: visual)
     }
 

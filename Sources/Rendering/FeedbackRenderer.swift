@@ -72,7 +72,7 @@ public struct FeedbackRenderer: Sendable {
         html += "</section><section><h2>\(t("What to work on", "可以加强的方面"))</h2><ul>"
         for competency in work {
             let missing = indicators(of: competency, model: model, shown: false)
-            let said = competency.evidence.isEmpty
+            let said = competency.evidence.isEmpty && (competency.mentions ?? []).isEmpty
                 ? t("We heard little about this in your answers.", "您的回答中较少涉及这一点。")
                 : t("You touched on this; a fuller example would show it more clearly.", "您提到了这一点，更完整的例子会更有说服力。")
             html += "<li><strong>\(name(competency))</strong>: \(said) "

@@ -64,6 +64,7 @@ public enum HTML {
         .bar>span{display:block;height:10px;border-radius:4px;background:#2563eb}
         blockquote{margin:4px 0;padding:4px 10px;border-left:3px solid #2563eb;background:#f1f5ff}
         blockquote.neg{border-color:#9ca3af;background:#f3f4f6}
+        blockquote.mention{border-color:#d1d5db;background:#fafafa;color:#4b5563}
         .pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#e0e7ff;font-size:.85em}
         .failed{color:#b42318}
         .player{position:sticky;top:0;z-index:2} .player video{max-width:100%;max-height:240px;display:block}

@@ -57,7 +57,8 @@ public struct ReportRenderer: Sendable {
             let name = language == .zh ? (competency.nameZh ?? competency.name) : competency.name
             let score = competency.score.map { fixed($0) } ?? t("n/a", "无")
             let keywords = Set(competency.evidence.flatMap { $0.keyword.components(separatedBy: ", ") }).sorted()
-            lines.append("  \(name): \(score)" + (keywords.isEmpty ? "" : "  [\(keywords.joined(separator: ", "))]"))
+            lines.append("  \(name): \(score)" + (keywords.isEmpty ? "" : "  [\(keywords.joined(separator: ", "))]")
+                + (competency.shown == false ? "  (\(t("not shown", "未体现")))" : ""))
         }
         for answer in report.answers {
             if let reason = answer.insufficientEvidence, answer.star == nil {
@@ -172,6 +173,11 @@ public struct ReportRenderer: Sendable {
                 }
                 html += "<br><span class=\"muted\">\(t("made of", "构成")): \(parts.joined(separator: ", "))</span>"
             }
+            if let shown = competency.shown {
+                html += "<br><span class=\"muted\">" + (shown
+                    ? "\(t("shown", "已体现"))\(t(", ", "，"))\(t("strength", "证据强度")) \(fixed(competency.strength ?? 0, 2))"
+                    : t("not shown: mentioned at most, nothing counted", "未体现：至多提及，不计入")) + "</span>"
+            }
             html += "</td><td>"
             for item in competency.evidence {
                 html += "<blockquote>“\(e(item.quote))” <span class=\"muted\">[\(e(keywordLabel(item.keyword)))]</span> "
@@ -181,7 +187,11 @@ public struct ReportRenderer: Sendable {
                 html += "<blockquote class=\"neg\">\(t("Not counted (negated)", "不计入（否定）")): “\(e(item.quote))” "
                     + "\(moment(item.start, item.end))</blockquote>"
             }
-            if competency.evidence.isEmpty && competency.negatedEvidence.isEmpty {
+            for item in competency.mentions ?? [] {
+                html += "<blockquote class=\"mention\">\(t("Mentioned, not counted", "提及，不计入")): “\(e(item.quote))” "
+                    + "\(moment(item.start, item.end))</blockquote>"
+            }
+            if competency.evidence.isEmpty && competency.negatedEvidence.isEmpty && (competency.mentions ?? []).isEmpty {
                 html += "<span class=\"muted\">\(t("no evidence found", "未发现证据"))</span>"
             }
             html += "</td></tr>"
@@ -337,7 +347,7 @@ public struct ReportRenderer: Sendable {
             language == .zh ? "\(count) 条引述" : "\(count) quote\(count == 1 ? "" : "s")"
         }
         let scored = report.competencies.filter { $0.score != nil }
-        let strengths = scored.filter { $0.score! >= 70 }.sorted { $0.score! > $1.score! }.prefix(3)
+        let strengths = scored.filter { $0.score! >= 70 && $0.shown != false }.sorted { $0.score! > $1.score! }.prefix(3)
             .map { "\(name($0)) (\(fixed($0.score)), \(quotes($0.evidence.count)))" }
         var gaps = scored.filter { $0.score! < 50 }.sorted { $0.score! < $1.score! }
             .map { "\(name($0)) (\(fixed($0.score)), \(quotes($0.evidence.count)))" }

@@ -55,4 +55,28 @@ import Testing
         #expect(result.deniedButCounted() == 0)
         #expect(result.fillerCounts().f1! >= 0.9)
     }
+
+    static let validationSetPresent = FileManager.default.fileExists(atPath: Fixtures.sharedData + "/star-dev2/labels.jsonl")
+
+    /// The validation set (120 answers by an author who never saw the rules; validated on, never tuned to), each
+    /// language apart. The floors are today's figures less a small margin, so that nothing slips back; the issue's
+    /// targets (evidence P ≥ 0.80, R ≥ 0.70 per language, no denied skill counted) are not met yet (README).
+    @Test(.enabled(if: validationSetPresent, "needs ../shared/data/star-dev2 beside the repository"),
+          arguments: [("en", 0.70, 0.55, 0.50, 0.10, 0), ("zh", 0.90, 0.80, 0.45, 0.20, 2)])
+    func validationSet(language: String, situation: Double, task: Double, precision: Double, recall: Double,
+                       denied: Int) throws {
+        let result = try summary(Fixtures.sharedData + "/star-dev2")
+        #expect(result.cases.filter { $0.language == language }.count == 60)
+        // Measured S 0.76 / 0.94, T 0.64 / 0.85, A 0.99 / 0.96, R 0.87 / 0.92 (en / zh).
+        #expect(result.counts("situation", language: language).f1! >= situation)
+        #expect(result.counts("task", language: language).f1! >= task)
+        #expect(result.counts("action", language: language).f1! >= 0.90)
+        #expect(result.counts("result", language: language).f1! >= 0.85)
+        // Measured P 0.55 / 0.51, R 0.14 / 0.24 with shown evidence only; any mention would be P 0.48 / 0.39,
+        // R 0.64 / 0.63.
+        let evidence = result.competencyCounts(language: language)
+        #expect(evidence.precision! >= precision && evidence.recall! >= recall)
+        #expect(result.deniedButCounted(language: language) <= denied)
+        #expect(result.counts("keywordStuffed", language: language).recall! >= 0.9)
+    }
 }
