@@ -15,8 +15,7 @@ import Testing
     /// A stand-in child: a shell script that ignores the arguments the analyser passes (`analyze-job --request …`).
     func shell(_ script: String, scratch: String, wall: Double = 20) -> IsolatedAnalyzer {
         let path = "\(scratch)-child-\(UUID().uuidString).sh"
-        Fixtures.write("#!/bin/sh\n\(script)\n", to: path)
-        chmod(path, 0o755)
+        Fixtures.writeExecutable("#!/bin/sh\n\(script)\n", to: path)
         return IsolatedAnalyzer(executable: path, scratch: scratch, limits: AnalysisLimits(wallSeconds: wall))
     }
 
