@@ -126,7 +126,7 @@ import Transcripts
         process.standardError = FileHandle.nullDevice
         try process.run()
         var port: String?
-        for _ in 0..<100 where port == nil {
+        for _ in 0..<300 where port == nil {
             port = try? String(contentsOfFile: "\(directory)/port", encoding: .utf8)
             if port == nil { Thread.sleep(forTimeInterval: 0.1) }
         }

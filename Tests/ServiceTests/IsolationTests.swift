@@ -275,7 +275,7 @@ import Testing
         let late = "\(scratch)/job-999999999-late.json"
         #expect(FileManager.default.createFile(atPath: late, contents: Data("{}".utf8)))
         var waited = 0
-        while FileManager.default.fileExists(atPath: late), waited < 200 {
+        while FileManager.default.fileExists(atPath: late), waited < 1200 {
             try await Task.sleep(for: .milliseconds(50))
             waited += 1
         }
