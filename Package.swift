@@ -133,7 +133,7 @@ let package = Package(
         benchmark("ScoringBenchmarks", measuring: "Scoring"),
         benchmark("TranscriptBenchmarks", measuring: "Transcripts"),
 
-        .target(name: "TestSupport", dependencies: ["DebriefModel"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DebriefModel", "LocalFiles"], path: "Tests/TestSupport"),
         .testTarget(name: "DebriefModelTests", dependencies: ["DebriefModel", "TestSupport"]),
         .testTarget(name: "LocalFilesTests", dependencies: ["LocalFiles", "TestSupport"]),
         .testTarget(name: "MediaDecodingTests", dependencies: ["MediaDecoding", "DebriefModel", "TestSupport"]),

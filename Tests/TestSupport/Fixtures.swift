@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import LocalFiles
 
 /// Paths and helpers shared by the test targets.
 public enum Fixtures {
@@ -32,29 +30,17 @@ public enum Fixtures {
     }
 
     public static func write(_ text: String, to path: String) {
-        write(text, to: path, mode: 0o644)
+        try! Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    /// Writes a script the test then runs itself. The file is opened close-on-exec: a child another test spawns
-    /// at that moment must not inherit the open write descriptor, which would make running the script fail with
-    /// "Text file busy" (ETXTBSY).
+    /// Writes a script the test then runs itself, through `OutputFile.createForWriting`, which opens close-on-exec:
+    /// a child another test spawns at that moment must not inherit the open write descriptor, which would make
+    /// running the script fail with "Text file busy" (ETXTBSY).
     public static func writeExecutable(_ text: String, to path: String) {
-        write(text, to: path, mode: 0o755)
-    }
-
-    private static func write(_ text: String, to path: String, mode: mode_t) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        precondition(descriptor >= 0, "\(path): cannot create (\(String(cString: strerror(errno))))")
-        defer { close(descriptor) }
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            precondition(written > 0, "\(path): cannot write (\(String(cString: strerror(errno))))")
-            bytes = bytes.dropFirst(written)
-        }
-        // An existing file keeps its old mode through O_TRUNC: the asked one is set either way.
-        fchmod(descriptor, mode)
+        let handle = OutputFile.createForWriting(path)!
+        try! handle.write(contentsOf: Data(text.utf8))
+        try! handle.close()
+        chmod(path, 0o755)
     }
 
     /// Runs a tool (the ffmpeg CLI makes test media and gives reference values; the product never runs it).

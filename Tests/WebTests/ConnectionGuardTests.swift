@@ -62,10 +62,8 @@ import Glibc
                 let count = recv(socket, &buffer, buffer.count, 0)
                 if count > 0 {
                     received += buffer[0..<count]
-                    if untilHeader, received.count >= 4,
-                       (0...(received.count - 4)).contains(where: { received[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) }) {
-                        return (String(decoding: received, as: UTF8.self), false, Date().timeIntervalSince(started))
-                    }
+                    let text = String(decoding: received, as: UTF8.self)
+                    if untilHeader, text.contains("\r\n\r\n") { return (text, false, Date().timeIntervalSince(started)) }
                     continue
                 }
                 // Closed: an orderly end, or a reset (the server closed with the request unread).
