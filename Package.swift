@@ -64,6 +64,8 @@ let package = Package(
         // Pure analysis: buffers in, values out.
         .target(name: "Prosody", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
         .target(name: "Vision", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
+        // Who spoke when, from the audio (a call recorder's channels).
+        .target(name: "Diarization", dependencies: ["DebriefModel"], swiftSettings: optimisedInDebug),
         // ICU (Debian libicu-dev) for Chinese word segmentation, Traditional → Simplified and GB18030.
         .target(name: "CICU", linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]),
         .target(name: "Transcripts", dependencies: ["DebriefModel", "CICU"], swiftSettings: optimisedInDebug),
@@ -73,8 +75,8 @@ let package = Package(
         // Composition of one recording's analysis (gather → measure → assemble); owns the protocols its edges
         // implement (speech recognition).
         .target(name: "Pipeline", dependencies: [
-            "DebriefModel", "LocalFiles", "MediaDecoding", "Prosody", "Vision", "Transcripts", "Scoring",
-            .product(name: "Crypto", package: "swift-crypto"),
+            "DebriefModel", "LocalFiles", "MediaDecoding", "Prosody", "Vision", "Diarization", "Transcripts",
+            "Scoring", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The `eval` harnesses against reference data (prosody vs Praat, faces vs OpenCV, transcripts, recognition).
         .target(name: "Evaluation", dependencies: [
@@ -139,6 +141,8 @@ let package = Package(
         .testTarget(name: "MediaDecodingTests", dependencies: ["MediaDecoding", "DebriefModel", "TestSupport"]),
         .testTarget(name: "ProsodyTests", dependencies: ["Prosody", "DebriefModel", "TestSupport"]),
         .testTarget(name: "VisionTests", dependencies: ["Vision", "DebriefModel", "TestSupport"]),
+        .testTarget(name: "DiarizationTests", dependencies: ["Diarization", "Evaluation", "MediaDecoding",
+                                                             "DebriefModel", "TestSupport"]),
         .testTarget(name: "TranscriptsTests", dependencies: ["Transcripts", "DebriefModel", "TestSupport"]),
         .testTarget(name: "ASRTests", dependencies: ["ASR", "Pipeline", "Evaluation", "Transcripts", "DebriefModel",
                                                      "TestSupport"]),

@@ -6,10 +6,14 @@ public struct AudioChunk: Sendable {
     /// Index of the first sample since the start of the stream.
     public var startSample: Int
     public var samples: [Float]
+    /// The same stretch with a two-channel source's channels kept apart: left and right interleaved at 16 kHz
+    /// (nil for mono and for more than two channels). For telling the voices of a call recorder's channels apart.
+    public var stereo: [Float]?
 
-    public init(startSample: Int, samples: [Float]) {
+    public init(startSample: Int, samples: [Float], stereo: [Float]? = nil) {
         self.startSample = startSample
         self.samples = samples
+        self.stereo = stereo
     }
 
     public var startSeconds: Double { Double(startSample) / Double(analysisSampleRate) }

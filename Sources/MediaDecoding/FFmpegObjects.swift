@@ -199,9 +199,19 @@ final class Resampler {
     let inputFormat: Int32
     let inputChannels: Int32
 
-    init(for frame: UnsafeMutablePointer<AVFrame>, file: String) throws(DecodeError) {
+    /// Output channels: 1 (the analysis mix), or the input's own two channels untouched (`keepChannels`).
+    let outputChannels: Int
+
+    /// - Parameter keepChannels: keep a two-channel input's channels apart (no remix), for telling the channels'
+    ///   voices apart; otherwise mix to mono.
+    init(for frame: UnsafeMutablePointer<AVFrame>, file: String, keepChannels: Bool = false) throws(DecodeError) {
         var output = AVChannelLayout()
-        av_channel_layout_default(&output, 1)
+        if keepChannels {
+            _ = av_channel_layout_copy(&output, &frame.pointee.ch_layout)
+        } else {
+            av_channel_layout_default(&output, 1)
+        }
+        outputChannels = Int(output.nb_channels)
         var context: OpaquePointer? = nil
         let created = withUnsafeMutablePointer(to: &frame.pointee.ch_layout) { inputLayout in
             AVResult(rawValue: swr_alloc_set_opts2(
@@ -240,7 +250,7 @@ final class Resampler {
         let capacity = Int(swr_get_out_samples(pointer, inputCount)) + 32
         guard capacity > 0 else { return AVResult(rawValue: 0) }
         let start = output.count
-        output.append(contentsOf: repeatElement(0, count: capacity))
+        output.append(contentsOf: repeatElement(0, count: capacity * outputChannels))
         let converted: Int32 = output.withUnsafeMutableBufferPointer { buffer in
             var destination: UnsafeMutablePointer<UInt8>? =
                 UnsafeMutableRawPointer(buffer.baseAddress! + start).assumingMemoryBound(to: UInt8.self)
@@ -252,7 +262,7 @@ final class Resampler {
                 return swr_convert(pointer, destinations, Int32(capacity), nil, 0)
             }
         }
-        output.removeLast(capacity - max(0, Int(converted)))
+        output.removeLast((capacity - max(0, Int(converted))) * outputChannels)
         return AVResult(rawValue: min(converted, 0))
     }
 }

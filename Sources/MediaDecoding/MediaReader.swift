@@ -251,6 +251,9 @@ private final class AudioPath {
     let decoder: Decoder
     private var resampler: Resampler?
     private var pending: [Float] = []
+    /// A two-channel source's channels at 16 kHz, interleaved, beside the mono mix (same resampling, same delay).
+    private var channelResampler: Resampler?
+    private var pendingStereo: [Float] = []
     private let chunkSamples: Int
 
     init(decoder: Decoder, options: DecodeOptions) {
@@ -271,18 +274,28 @@ private final class AudioPath {
             defer { av_frame_unref(frame.pointer) }
             if resampler == nil || !resampler!.matches(frame.pointer) {
                 if let old = resampler { _ = old.convert(nil, appendingTo: &pending) }
+                if let old = channelResampler { _ = old.convert(nil, appendingTo: &pendingStereo) }
                 resampler = try Resampler(for: frame.pointer, file: file)
+                channelResampler = frame.pointer.pointee.ch_layout.nb_channels == 2
+                    ? try? Resampler(for: frame.pointer, file: file, keepChannels: true) : nil
+                // Channels kept apart only while they line up with the mix: a layout change mid-stream ends them.
+                if channelResampler == nil { pendingStereo.removeAll() }
             }
             if resampler!.convert(frame.pointer, appendingTo: &pending).isError { stats.decodeErrors += 1 }
+            if let channelResampler, channelResampler.convert(frame.pointer, appendingTo: &pendingStereo).isError {
+                self.channelResampler = nil
+                pendingStereo.removeAll()
+            }
             emitFullChunks(stats: &stats, sink: &sink)
         }
     }
 
     func finish<Sink: MediaSink>(stats: inout DecodeStats, sink: inout Sink) throws(DecodeError) {
         if let resampler { _ = resampler.convert(nil, appendingTo: &pending) }
+        if let channelResampler { _ = channelResampler.convert(nil, appendingTo: &pendingStereo) }
         emitFullChunks(stats: &stats, sink: &sink)
         if !pending.isEmpty {
-            sink.consume(AudioChunk(startSample: stats.audioSamples, samples: pending))
+            sink.consume(AudioChunk(startSample: stats.audioSamples, samples: pending, stereo: takeStereo(pending.count)))
             stats.audioSamples += pending.count
             pending.removeAll()
         }
@@ -292,9 +305,19 @@ private final class AudioPath {
         while pending.count >= chunkSamples {
             let chunk = Array(pending[0..<chunkSamples])
             pending.removeFirst(chunkSamples)
-            sink.consume(AudioChunk(startSample: stats.audioSamples, samples: chunk))
+            sink.consume(AudioChunk(startSample: stats.audioSamples, samples: chunk, stereo: takeStereo(chunk.count)))
             stats.audioSamples += chunk.count
         }
+    }
+
+    /// The channels of the next `count` samples, when the source has two (what the channel resampler has made of
+    /// them so far; both resamplers run the same filter, so they stay in step).
+    private func takeStereo(_ count: Int) -> [Float]? {
+        guard channelResampler != nil || !pendingStereo.isEmpty else { return nil }
+        let taken = min(pendingStereo.count, count * 2)
+        let stereo = Array(pendingStereo[0..<taken])
+        pendingStereo.removeFirst(taken)
+        return stereo
     }
 }
 

@@ -39,9 +39,21 @@ extension Analyzer {
         }
 
         let model = inputs.model
-        // Who spoke: the supplied transcript's speakers, or (recognised, subtitle) those the cues carry.
-        let conversation = inputs.conversation ?? parsed.flatMap {
+        // Who spoke: the supplied transcript's speakers, or (recognised, subtitle) those the cues carry; else, when
+        // a two-channel recording carries a voice per channel, the channels' turns give the cues their speakers.
+        var speakerMethod = "labels"
+        var conversation = inputs.conversation ?? parsed.flatMap {
             Conversation.read($0.cues, assignment: inputs.metadata?.speakers, candidateName: inputs.metadata?.candidate)
+        }
+        if conversation == nil, let channels = measured.channels, channels.distinct, let transcript = parsed,
+           transcript.timed {
+            let attributed = SpeakerAttribution.assign(transcript.cues, turns: channels.turns)
+            if let read = Conversation.read(attributed, assignment: inputs.metadata?.speakers,
+                                            candidateName: inputs.metadata?.candidate) {
+                parsed = ParsedTranscript(cues: attributed, timed: true)
+                conversation = read
+                speakerMethod = "channels"
+            }
         }
         var questions = inputs.questions
         if questions.isEmpty, let conversation, !conversation.questions.isEmpty {
@@ -156,7 +168,7 @@ extension Analyzer {
         report.setWarnings(warnings)
         if let conversation {
             report.transcript.speakers = conversation.speakers
-            report.transcript.speakerMethod = conversation.speakers.count > 1 ? "labels" : "single"
+            report.transcript.speakerMethod = conversation.speakers.count > 1 ? speakerMethod : "single"
             report.transcript.candidateRoleBy = conversation.candidateRoleBy
             report.transcript.candidateRoleConfidence = conversation.confidence
             if inputs.options.tracks { report.transcript.turns = conversation.turns }

@@ -1,5 +1,6 @@
 import Crypto
 import DebriefModel
+import Diarization
 import Foundation
 import MediaDecoding
 import Prosody
@@ -24,6 +25,8 @@ struct Measurements {
     /// Audio the recogniser was given, in samples.
     var recognizedSamples = 0
     var recognition: Result<any RecognitionSession, RecognitionProblem>?
+    /// A two-channel recording's channels: whether they carry different speakers, and their turns.
+    var channels: ChannelSpeakers.Result?
 }
 
 /// SHA-256 over the bytes FFmpeg reads, in file order.
@@ -77,6 +80,7 @@ extension Analyzer {
                                     bytesRead: stats.bytesRead, recognizedSamples: sink.recognizedSamples,
                                     recognition: session)
         measured.streamCues = sink.cues
+        measured.channels = sink.channels?.finish()
         if facts.audio == nil {
             measured.warnings.append(AnalysisWarning(.noAudio, "no audio stream: voice and pauses not measured"))
         } else if stats.audioSamples == 0 {
@@ -131,9 +135,15 @@ private struct Sink: MediaSink {
     /// The recogniser's session, when one will be asked.
     var recognition: (any RecognitionSession)?
     var recognizedSamples = 0
+    /// Set at the first chunk that carries two channels.
+    var channels: ChannelSpeakers?
 
     mutating func consume(_ chunk: AudioChunk) {
         prosody.consume(chunk.samples)
+        if let stereo = chunk.stereo {
+            if channels == nil { channels = ChannelSpeakers() }
+            channels!.consume(interleaved: stereo)
+        }
         if let recognition {
             recognition.append(chunk.samples)
             recognizedSamples += chunk.samples.count

@@ -321,8 +321,14 @@ public struct ReportRenderer: Sendable {
             how = t("inferred (who asks, who answers at length), confidence ", "推断（谁提问、谁长篇回答），置信度 ")
                 + fixed((report.transcript.candidateRoleConfidence ?? 0) * 100, 0) + " %"
         }
-        var html = "<h3>\(t("Speakers", "发言人"))</h3><p class=\"muted\">\(t("speakers read from", "发言人来源")): "
-            + "\(e(report.transcript.speakerMethod ?? "labels")) · \(t("candidate", "候选人")): \(how) · "
+        let method: String
+        switch report.transcript.speakerMethod {
+        case "channels": method = t("the recording's two channels, one voice each", "录音的两个声道（每个声道一人）")
+        case "voice": method = t("the voices in the recording", "录音中的不同嗓音")
+        default: method = t("the transcript's speaker labels", "转写中的发言人标签")
+        }
+        var html = "<h3>\(t("Speakers", "发言人"))</h3><p class=\"muted\">\(t("speakers told apart by", "发言人区分依据")): "
+            + "\(method) · \(t("candidate", "候选人")): \(how) · "
             + "\(t("only the candidate's words are analysed; this table is descriptive and never scored", "只分析候选人的话；此表仅作描述，不计分"))</p>"
         html += "<table class=\"speakers\"><tr><th>\(t("Speaker", "发言人"))</th><th>\(t("Role", "角色"))</th>"
             + "<th>\(t("Talk time", "发言时长"))</th><th>\(t("Share", "占比"))</th><th>\(t("Turns", "轮次"))</th>"

@@ -137,6 +137,78 @@ import Testing
         #expect(report.answers.map(\.questionID) == ["only"])
     }
 
+    /// A call recorder's stereo file (the interviewer on the left channel, the candidate on the right) with a
+    /// transcript that names nobody: the channels give the cues their speakers, and the analysis is the same as
+    /// with labels.
+    @Test func stereoChannelsTellTheSpeakersApart() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        try Self.writeStereoCall(to: "\(directory)/call.wav")
+        Fixtures.write("WEBVTT\n\n" + Self.turns.map { "\(Self.time($0.start)) --> \(Self.time($0.end))\n\($0.text)\n" }
+            .joined(separator: "\n"), to: "\(directory)/call.vtt")
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/call.wav",
+                                                          model: "general"))
+        #expect(report.transcript.speakerMethod == "channels")
+        let speakers = try #require(report.transcript.speakers)
+        #expect(speakers.map(\.id) == ["channel 1", "channel 2"])
+        #expect(speakers.map(\.role) == [.interviewer, .candidate])
+        let interviewer = Self.turns.filter { $0.speaker == "Dana" }.map(\.text)
+        let quotes = report.competencies.flatMap(\.evidence).map(\.quote)
+        #expect(!quotes.isEmpty)
+        for quote in quotes { #expect(!interviewer.contains { $0.contains(quote) }, "\(quote)") }
+        #expect(report.competencies.first { $0.id == "data-analysis" }?.evidence.isEmpty == true)
+        #expect(report.answers.count == 2 && report.answers[1].question?.hasPrefix("How did you handle") == true)
+        #expect(report.transcript.cues.map(\.speaker) == ["channel 1", "channel 2", "channel 1", "channel 2"])
+        // The metadata may name the candidate's channel.
+        Fixtures.write("speakers: { candidate: channel 2 }\n", to: "\(directory)/call.yaml")
+        let named = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/call.wav",
+                                                         model: "general"))
+        #expect(named.transcript.candidateRoleBy == "metadata")
+        #expect(named.transcript.speakers?.first { $0.role == .candidate }?.id == "channel 2")
+        // The page says how the speakers were told apart, in both languages.
+        #expect(ReportRenderer(language: .en).html(report).contains("the recording's two channels, one voice each"))
+        #expect(ReportRenderer(language: .zh).html(report).contains("录音的两个声道"))
+    }
+
+    /// The same voice on both channels is one speaker: the report is as for a mono recording.
+    @Test func stereoWithOneVoiceIsOneSpeaker() throws {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        try Self.writeStereoCall(to: "\(directory)/answer.wav", sameOnBoth: true)
+        Fixtures.write("WEBVTT\n\n" + Self.turns.map { "\(Self.time($0.start)) --> \(Self.time($0.end))\n\($0.text)\n" }
+            .joined(separator: "\n"), to: "\(directory)/answer.vtt")
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/answer.wav",
+                                                          model: "general"))
+        #expect(report.transcript.speakers == nil && report.transcript.speakerMethod == nil)
+    }
+
+    /// 16-bit stereo WAV at 16 kHz: a voiced tone during each turn, on the speaker's channel (Dana left, Ann right),
+    /// the other channel hearing it at −26 dB; or on both channels alike.
+    static func writeStereoCall(to path: String, sameOnBoth: Bool = false) throws {
+        let rate = 16_000, seconds = 92
+        var pcm = [Int16](repeating: 0, count: rate * seconds * 2)
+        for turn in turns {
+            let left = turn.speaker == "Dana"
+            for index in Int(turn.start * Double(rate))..<Int(turn.end * Double(rate)) {
+                let t = Double(index) / Double(rate)
+                // A 160 Hz buzz whose loudness comes and goes four times a second, like syllables.
+                let value = 0.25 * sin(2 * .pi * 160 * t) * (0.6 + 0.4 * sin(2 * .pi * 4 * t))
+                let near = Int16(value * 32_767), far = Int16(value * 0.05 * 32_767)
+                pcm[2 * index] = sameOnBoth || left ? near : far
+                pcm[2 * index + 1] = sameOnBoth || !left ? near : far
+            }
+        }
+        var data = Data("RIFF".utf8)
+        func le<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        le(UInt32(36 + pcm.count * 2))
+        data.append(contentsOf: Array("WAVEfmt ".utf8))
+        le(UInt32(16)); le(UInt16(1)); le(UInt16(2)); le(UInt32(rate)); le(UInt32(rate * 4)); le(UInt16(4)); le(UInt16(16))
+        data.append(contentsOf: Array("data".utf8))
+        le(UInt32(pcm.count * 2))
+        pcm.withUnsafeBytes { data.append(contentsOf: $0) }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
     /// One speaker, no labels: exactly as before (no speakers in the report).
     @Test func oneSpeakerTranscriptIsUnchanged() throws {
         let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models,
