@@ -78,13 +78,18 @@ public struct Rescorer: Sendable {
         let timed = cues.contains { $0.end > 0 }
         let spans = stored.answers.count > 1 || stored.answers.first?.questionID != nil
             ? stored.answers.map { ($0.start, $0.end) } : []
-        let analysis = TranscriptAnalyzer(model: model).analyze(cues, timed: timed) { cue in
+        // In a conversation only the candidate's words are analysed, as at the first analysis.
+        let candidate = stored.transcript.speakers?.first { $0.role == .candidate }?.id
+        let spoken = candidate.map { id in cues.filter { $0.speaker == id } } ?? cues
+        let analysis = TranscriptAnalyzer(model: model).analyze(spoken, timed: timed) { cue in
             let middle = 0.5 * (cue.start + cue.end)
             return spans.firstIndex { $0.0 <= middle && middle <= $0.1 } ?? 0
         }
         for index in report.answers.indices {
             report.answers[index].attach(analysis.answers[index])
+            if let words = analysis.answers[index]?.wordCount { report.answers[index].wordCount = words }
         }
+        report.transcript.wordCount = analysis.wordCount
         if let resume = stored.resume {
             report.resumeCheck = ResumeCheck.compare(resume: resume, model: model, interview: analysis.evidence)
         }

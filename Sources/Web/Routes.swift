@@ -21,6 +21,7 @@ import Store
 /// - `GET /api/v1/me` — who the token or session belongs to, and their role and jobs
 /// - `GET /reports/{id}/recording` — the recording, with Range support, for the page's player
 /// - ratings and AI–human agreement: see `addReviewRoutes`
+/// - correcting who is the candidate in a call (with `roleCorrection`): see `addSpeakerRoutes`
 /// - uploads into a job's inbox: see `addUploadRoutes`
 /// - users (admin only): see `addAdminRoutes`
 /// - `GET /metrics` — Prometheus text format (admin, HR): requests, latencies, ratings, the queue
@@ -38,7 +39,8 @@ public func makeRouter(store: any DebriefStore,
                            FileManager.default.fileExists(atPath: $0) ? $0 : nil
                        }, metrics: WebMetrics = WebMetrics(),
                        uploads: UploadSettings? = nil, webhooks: [String] = [],
-                       clock: any WallClock = SystemClock()) -> Router<DebriefContext> {
+                       clock: any WallClock = SystemClock(),
+                       roleCorrection: RoleCorrection? = nil) -> Router<DebriefContext> {
     let router = Router(context: DebriefContext.self)
     let reports = ReportCache()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -116,7 +118,11 @@ public func makeRouter(store: any DebriefStore,
         let section = ReviewPages(language: language).section(
             review, mine: review.ratings.current.last { $0.rater == user.name }, csrf: context.session?.csrf,
             canRate: Access.canRate(job: report.model.id, user))
-        return html(renderer.page(report, body: before + section + after, account: context.account))
+        var correction = ""
+        if roleCorrection != nil, Access.canRate(job: report.model.id, user), let csrf = context.session?.csrf {
+            correction = speakerCorrectionForm(report, id: id, csrf: csrf, language: language)
+        }
+        return html(renderer.page(report, body: before + section + correction + after, account: context.account))
     }
     router.get("/reports/:id/feedback") { request, context -> Response in
         let user = try context.requireUser()
@@ -235,6 +241,9 @@ public func makeRouter(store: any DebriefStore,
         return json(data)
     }
     addReviewRoutes(router, store: store, models: models, metrics: metrics, webhooks: webhooks, clock: clock)
+    if let roleCorrection {
+        addSpeakerRoutes(router, store: store, models: models, metrics: metrics, clock: clock, correction: roleCorrection)
+    }
     addUploadRoutes(router, uploads: uploads, models: models, metrics: metrics)
     addAdminRoutes(router, store: store, models: models, modelProblems: modelProblems, clock: clock)
     return router

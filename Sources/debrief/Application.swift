@@ -74,7 +74,7 @@ func makeDebriefApplication(configuration: ServeConfiguration, store: any Debrie
                            modelProblems: { cache?.problems().map(\.description) ?? [] },
                            recording: { [inbox = configuration.inbox] in currentLocation(of: $0, inbox: inbox) },
                            uploads: UploadSettings(inbox: configuration.inbox, maxBytes: configuration.maxUploadBytes),
-                           webhooks: configuration.webhooks?.urls ?? []),
+                           webhooks: configuration.webhooks?.urls ?? [], roleCorrection: correctRoles),
         server: .http1(configuration: .init(additionalChannelHandlers: [
             ConnectionGuard(limits: configuration.connections, counts: counts),
         ], idleTimeout: .seconds(120))),
@@ -95,5 +95,15 @@ struct ShutdownNotice: Service {
     func run() async throws {
         try? await gracefulShutdown()
         logger.info("Debrief is stopping: workers finish the recording in hand, nothing queued is lost")
+    }
+}
+
+/// HR's correction of the speakers' roles, for the web layer: the stored report analysed again by the pipeline.
+@Sendable func correctRoles(_ report: Report, model: CompetencyModel, candidate: String)
+    -> Result<Report, RoleCorrectionRefused> {
+    do {
+        return .success(try Rescorer(model: model).correctingRoles(report, candidate: candidate))
+    } catch {
+        return .failure(RoleCorrectionRefused(reason: error.message))
     }
 }

@@ -27,7 +27,8 @@ import Testing
     }
 
     @Test func everyDocumentedOperationIsARouteAndEveryAPIRouteIsDocumented() throws {
-        let router = makeRouter(store: MemoryStore(), uploads: UploadSettings(inbox: "/nonexistent"))
+        let router = makeRouter(store: MemoryStore(), uploads: UploadSettings(inbox: "/nonexistent"),
+                                roleCorrection: { report, _, _ in .success(report) })
         let served = Set(router.routes.map { route -> String in
             let path = route.path.description.split(separator: "/").map { component in
                 component.hasPrefix(":") ? "{\(component.dropFirst())}" : String(component)
