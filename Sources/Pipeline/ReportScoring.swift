@@ -72,8 +72,14 @@ extension Report {
     public func placed(among population: [Double]) -> Report {
         var report = self
         guard let score = overall.score else { return report }
+        // Among fewer than five candidates a percentile says nothing: none is given.
+        guard CandidateRanking.ranksByPercentile(population.count + 1) else {
+            report.overall.percentile = nil
+            report.overall.percentilePopulation = nil
+            return report
+        }
         report.overall.percentile = CompetencyScoring.percentile(of: score, among: population)
-        report.overall.percentilePopulation = population.isEmpty ? nil : population.count
+        report.overall.percentilePopulation = population.count
         return report
     }
 }

@@ -56,7 +56,7 @@ public struct Rescorer: Sendable {
                 visual: report.visual, insufficient: item.insufficient, precomputed: precomputed)
             report.competencies = competencies
             report.overall = overall
-            if let row = rowOf[index], scorable.count > 1 {
+            if let row = rowOf[index], CandidateRanking.ranksByPercentile(scorable.count) {
                 report.overall.percentile = (Double(batch.percentile[row]) * 10).rounded() / 10
                 report.overall.percentilePopulation = scorable.count - 1
             }

@@ -7,9 +7,16 @@ public enum CandidateRanking {
         public var index: Int
         /// 1-based rank; nil when the candidate has no score.
         public var rank: Int?
-        /// Share of the other scored candidates strictly below, in percent; nil without a score or others.
+        /// Share of the other scored candidates strictly below, in percent; nil without a score, or when fewer
+        /// than `minimumPopulation` candidates are scored (a percentile among two says nothing).
         public var percentile: Double?
     }
+
+    /// Percentiles are given only among at least this many scored candidates (this one included).
+    public static let minimumPopulation = 5
+
+    /// Whether `scored` candidates (this one included) are enough to place one of them by percentile.
+    public static func ranksByPercentile(_ scored: Int) -> Bool { scored >= minimumPopulation }
 
     public static func rank(_ scores: [Double?]) -> [Entry] {
         let scored = scores.enumerated().compactMap { item in item.element.map { (item.offset, $0) } }
@@ -30,7 +37,7 @@ public enum CandidateRanking {
         entries.reserveCapacity(scores.count)
         for (position, item) in ranked.enumerated() {
             let (index, score) = scored[item.index]
-            let percentile = bins.count > 1
+            let percentile = ranksByPercentile(bins.count)
                 ? CompetencyScoring.rounded(Double(below(ScoringKernels.bin(Float(score)))) * 100
                                             / Double(bins.count - 1), 1)
                 : nil

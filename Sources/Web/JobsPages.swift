@@ -124,6 +124,11 @@ struct JobsPages {
 
     private func t(_ en: String, _ zh: String) -> String { language == .zh ? zh : en }
     private var langQuery: String { language == .zh ? "lang=zh" : "" }
+    /// In the percentile column when the job has fewer than five scored candidates.
+    private var tooFew: String {
+        "<span class=\"muted\" title=\"\(t("percentiles need at least \(CandidateRanking.minimumPopulation) scored candidates", "至少 \(CandidateRanking.minimumPopulation) 位已评分候选人才计算百分位"))\">"
+            + "\(t("too few to rank", "人数太少"))</span>"
+    }
 
     func jobs(_ jobs: [JobOverview], unassigned: Int) -> String {
         let e = HTML.escape
@@ -195,7 +200,8 @@ struct JobsPages {
                 + "<td><a href=\"\(row.url)\(langQuery.isEmpty ? "" : "?" + langQuery)\">\(e(row.candidate ?? row.file))</a>"
                 + "<br><span class=\"muted\">\(e(row.file))</span></td><td>\(fixed(row.score))</td>"
                 + "<td>\(fixed(row.hr))</td><td>\(row.hr == nil ? "–" : fixed(row.blended))</td>"
-                + "<td>\(row.matchPercent.map { fixed($0) + "%" } ?? "–")</td><td>\(fixed(row.percentile))</td>"
+                + "<td>\(row.matchPercent.map { fixed($0) + "%" } ?? "–")</td>"
+                + "<td>\(row.percentile.map { fixed($0) } ?? (row.score == nil ? "–" : tooFew))</td>"
                 + "<td>\(e(language == .zh ? row.levelZh : row.level))</td><td>\(flags)</td></tr>"
         }
         return html + "</table></section>"
@@ -240,7 +246,8 @@ struct JobsPages {
                           row.percentile.map { fixed($0) } ?? "", row.level, row.flags.joined(separator: " "),
                           String(row.warnings), formatter.string(from: row.createdAt)])
         }
-        return CSV.table(table)
+        // With a byte-order mark, so that Excel reads the file as UTF-8 (王芳, not mojibake).
+        return "\u{FEFF}" + CSV.table(table)
     }
 
     /// Scores of one job in ten bars (inline SVG, drawn on the server; no script).

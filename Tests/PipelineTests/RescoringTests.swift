@@ -21,10 +21,14 @@ import Testing
             #expect(after.overall.score == before.overall.score)
             #expect(after.overall.matchPercent == before.overall.matchPercent)
             #expect(after.revision == 2)
-            #expect(after.overall.percentilePopulation == 1)
+            // Two candidates are too few to rank by percentile.
+            #expect(after.overall.percentile == nil && after.overall.percentilePopulation == nil)
         }
-        let (high, low) = same[0].overall.score! >= same[1].overall.score! ? (0, 1) : (1, 0)
-        #expect(same[high].overall.percentile == 100 && same[low].overall.percentile == 0)
+        // Among five, each is placed among the four others.
+        let five = try Rescorer(model: model).rescore([english, chinese, english, chinese, english])
+        #expect(five.map(\.overall.percentilePopulation) == [4, 4, 4, 4, 4])
+        let (high, low) = english.overall.score! >= chinese.overall.score! ? (0, 1) : (1, 0)
+        #expect(five[high].overall.percentile == (high == 0 ? 50 : 75) && five[low].overall.percentile == 0)
 
         var reweighted = model
         for index in reweighted.dimensions.indices {

@@ -269,4 +269,11 @@ import Testing
         #expect(CandidateRanking.rank([42]).first?.percentile == nil)
         #expect(CandidateRanking.rank([]).isEmpty)
     }
+
+    /// A percentile among two says 100 and 0: none is given below five scored candidates.
+    @Test func percentilesNeedFiveScoredCandidates() {
+        #expect(CandidateRanking.rank([80, 40, 60, nil, nil, 20]).allSatisfy { $0.percentile == nil })
+        let five = CandidateRanking.rank([80, 40, 60, nil, 20, 10])
+        #expect(five.filter { $0.rank != nil }.map(\.percentile) == [100, 75, 50, 25, 0])
+    }
 }
