@@ -130,6 +130,38 @@ public struct Contribution: Sendable, Codable, Equatable {
     }
 }
 
+/// What a verdict rests on: how much the candidate said, and how many competencies their answers showed.
+public struct VerdictBasis: Sendable, Codable, Equatable {
+    /// Answers with words in them, the candidate's words (a Chinese character counts as 2/3 of a word), and the
+    /// minutes of the answers (nil for an untimed transcript).
+    public var answers: Int
+    public var words: Int
+    public var minutes: Double?
+    /// Competencies with shown evidence, of the model's.
+    public var competenciesShown: Int
+    public var competencies: Int
+    /// Whether that is enough for a level and a next step (see `minimumWords`, `minimumShown`).
+    public var sufficient: Bool
+    /// The competencies to ask about (no shown evidence), by id, in the model's order.
+    public var askAbout: [String]
+
+    /// A level and next step need at least this many of the candidate's words (about a minute of speech)…
+    public static let minimumWords = 150
+    /// …and this many competencies shown (or every one of a model with fewer).
+    public static let minimumShown = 2
+
+    public init(answers: Int, words: Int, minutes: Double?, competenciesShown: Int, competencies: Int,
+                askAbout: [String]) {
+        self.answers = answers
+        self.words = words
+        self.minutes = minutes
+        self.competenciesShown = competenciesShown
+        self.competencies = competencies
+        self.askAbout = askAbout
+        sufficient = words >= Self.minimumWords && competenciesShown >= min(Self.minimumShown, competencies)
+    }
+}
+
 public struct Overall: Sendable, Codable, Equatable {
     public var score: Double?
     /// Cosine similarity of the competency profile to the job's ideal profile, in percent.
@@ -147,6 +179,9 @@ public struct Overall: Sendable, Codable, Equatable {
     /// The model's salary band for this score (nil when the model defines none, or below every band).
     public var salaryBand: String?
     public var salaryBandZh: String?
+    /// What the verdict rests on; when it is thin the level is "Not enough to decide" and the next step says what
+    /// to ask (the score is still given, for reference).
+    public var basis: VerdictBasis?
 
     public init(score: Double?, matchPercent: Double?, level: String, levelZh: String, recommendation: String,
                 recommendationZh: String? = nil, dimensionsScored: Int) {

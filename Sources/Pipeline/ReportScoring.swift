@@ -42,7 +42,23 @@ enum ReportScoring {
                 ? dimension.indicators.map(\.id).filter { evidence?.indicators.contains($0) ?? false } : []
             return competency
         }
-        return (competencies, scored.overall)
+        var overall = scored.overall
+        if let analysis, overall.score != nil {
+            let spoken = answers.filter { $0.wordCount > 0 }
+            let timed = spoken.allSatisfy { $0.end > $0.start }
+            let basis = VerdictBasis(
+                answers: spoken.count,
+                words: CompetencyScoring.scorableWords(englishWords: analysis.englishWords,
+                                                       hanCharacters: analysis.hanCharacters),
+                minutes: timed && !spoken.isEmpty
+                    ? (spoken.map { $0.end - $0.start }.reduce(0, +) / 6).rounded() / 10 : nil,
+                competenciesShown: competencies.filter { $0.shown == true }.count,
+                competencies: competencies.count,
+                askAbout: competencies.filter { $0.shown != true }.map(\.id))
+            overall.basis = basis
+            if !basis.sufficient { overall.temper(basis, names: competencies) }
+        }
+        return (competencies, overall)
     }
 
     static func features(_ compiled: CompiledModel, analysis: TranscriptAnalysis?, answers: [Answer],
@@ -81,5 +97,30 @@ extension Report {
         report.overall.percentile = CompetencyScoring.percentile(of: score, among: population)
         report.overall.percentilePopulation = population.count
         return report
+    }
+}
+
+extension Overall {
+    /// A verdict on too little: no level or next step, but what the interview rests on and what to ask next.
+    mutating func temper(_ basis: VerdictBasis, names competencies: [CompetencyScore]) {
+        let ask = competencies.filter { basis.askAbout.contains($0.id) }.prefix(3)
+        let rests = "\(basis.answers) answer(s), \(basis.words) words"
+            + (basis.minutes.map { String(format: ", %.1f min", $0) } ?? "")
+            + " and \(basis.competenciesShown) of \(basis.competencies) competencies shown"
+        let restsZh = "\(basis.answers) 个回答、\(basis.words) 词"
+            + (basis.minutes.map { String(format: "、%.1f 分钟", $0) } ?? "")
+            + "，\(basis.competencies) 项能力中有 \(basis.competenciesShown) 项有实证"
+        level = "Not enough to decide"
+        levelZh = "不足以判断"
+        recommendation = "The interview rests on \(rests): too little for a level (at least "
+            + "\(VerdictBasis.minimumWords) words and \(VerdictBasis.minimumShown) competencies shown). "
+            + (ask.isEmpty ? "Ask for a longer example." : "Ask for a concrete example of "
+                + ask.map(\.name).joined(separator: ", ") + ".")
+        recommendationZh = "本次面试依据\(restsZh)，不足以给出等级（至少需要 \(VerdictBasis.minimumWords) 词且 "
+            + "\(VerdictBasis.minimumShown) 项能力有实证）。"
+            + (ask.isEmpty ? "请候选人再举一个更完整的例子。" : "请候选人举一个具体例子说明："
+                + ask.map { $0.nameZh ?? $0.name }.joined(separator: "、") + "。")
+        salaryBand = nil
+        salaryBandZh = nil
     }
 }

@@ -56,7 +56,9 @@ public struct ReportRenderer: Sendable {
         for competency in report.competencies {
             let name = language == .zh ? (competency.nameZh ?? competency.name) : competency.name
             let score = competency.score.map { fixed($0) } ?? t("n/a", "无")
-            let keywords = Set(competency.evidence.flatMap { $0.keyword.components(separatedBy: ", ") }).sorted()
+            // The keywords as written; an implied-phrase pattern shows as "implied", never as its syntax.
+            let keywords = Set(competency.evidence.flatMap { keywordLabel($0.keyword).components(separatedBy: ", ") })
+                .sorted()
             lines.append("  \(name): \(score)" + (keywords.isEmpty ? "" : "  [\(keywords.joined(separator: ", "))]")
                 + (competency.shown == false ? "  (\(t("not shown", "未体现")))" : ""))
         }
@@ -126,6 +128,14 @@ public struct ReportRenderer: Sendable {
             + " &nbsp; \(t("match", "匹配度")) \(fixed(overall.matchPercent))%</p>"
         let nextStep = language == .zh ? (overall.recommendationZh ?? overall.recommendation) : overall.recommendation
         html += "<p><strong>\(t("Next step", "下一步")):</strong> \(e(nextStep))</p>"
+        if let basis = overall.basis {
+            let minutes = basis.minutes.map { t(", \(fixed($0, 1)) min", "、\(fixed($0, 1)) 分钟") } ?? ""
+            html += "<p class=\"basis\">" + t("This verdict rests on \(basis.answers) answer(s), \(basis.words) words"
+                + "\(minutes) and \(basis.competenciesShown) of \(basis.competencies) competencies shown in the answers.",
+                "此结论依据 \(basis.answers) 个回答、\(basis.words) 词\(minutes)，\(basis.competencies) 项能力中有 "
+                + "\(basis.competenciesShown) 项在回答中有实证。")
+                + (basis.sufficient ? "" : " " + t("The score is shown for reference only.", "分数仅供参考。")) + "</p>"
+        }
         html += strengthsAndGaps(report)
         var placing: [String] = []
         if let percentile = overall.percentile, let population = overall.percentilePopulation {

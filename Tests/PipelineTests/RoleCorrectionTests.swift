@@ -87,3 +87,49 @@ import Testing
         }
     }
 }
+
+/// A verdict says what it rests on, and gives no level on too little.
+@Suite struct VerdictBasisTests {
+    let analyzer = Analyzer()
+
+    func analyse(_ vtt: String) throws -> Report {
+        let directory = Fixtures.temporaryDirectory()
+        defer { Fixtures.cleanUp(directory) }
+        Fixtures.write(vtt, to: "\(directory)/answer.vtt")
+        return try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models, input: "\(directory)/answer.vtt",
+                                                    model: "general"))
+    }
+
+    @Test func aShortAnswerIsNotEnoughToDecide() throws {
+        // The bundled sample: one 42-second answer of 104 words.
+        let report = try analyzer.analyze(AnalysisRequest(catalog: Fixtures.models,
+                                                          input: Fixtures.media("interview-en.mp4")))
+        let basis = try #require(report.overall.basis)
+        #expect(basis.answers == 1 && basis.words == 104 && basis.minutes == 0.7)
+        #expect(!basis.sufficient)
+        #expect(report.overall.score != nil)
+        #expect(report.overall.level == "Not enough to decide" && report.overall.levelZh == "不足以判断")
+        #expect(report.overall.salaryBand == nil)
+        #expect(report.overall.recommendation.hasPrefix("The interview rests on 1 answer(s), 104 words, 0.7 min"))
+        let asked = report.competencies.filter { basis.askAbout.contains($0.id) }.map(\.name)
+        #expect(!asked.isEmpty && asked.allSatisfy { report.overall.recommendation.contains($0) })
+        #expect(report.overall.recommendationZh?.contains("不足以给出等级") == true)
+    }
+
+    @Test func aLongAnswerShowingSeveralCompetenciesGetsALevel() throws {
+        let story = "Last year our support queue had grown to three hundred open tickets and customers waited nine days "
+            + "for an answer. My task was to bring the waiting time under two days within a quarter. I pulled every "
+            + "ticket from the last six months into a spreadsheet, sorted them by age and by product, and found that "
+            + "most of the old ones came from one region and one billing problem. I set up a daily triage meeting, "
+            + "split the work between the four people on my team, wrote a short playbook for the billing cases and "
+            + "trained the two new agents on it, and I checked in with each of them every morning. When two of them "
+            + "disagreed about who owned escalations I sat down with both and we agreed on a rota. As a result the "
+            + "response time fell from nine days to one, the backlog went from three hundred tickets to forty, and "
+            + "customer satisfaction rose from seventy one to eighty eight percent by the end of the quarter."
+        let report = try analyse("WEBVTT\n\n00:00.000 --> 01:40.000\n\(story)\n")
+        let basis = try #require(report.overall.basis)
+        #expect(basis.words >= VerdictBasis.minimumWords && basis.competenciesShown >= 2, "\(basis)")
+        #expect(basis.sufficient)
+        #expect(report.overall.level != "Not enough to decide")
+    }
+}
