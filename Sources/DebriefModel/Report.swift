@@ -22,6 +22,16 @@ public struct Report: Sendable, Codable, Equatable {
     /// The stable code of each warning, in the same order (`AnalysisWarning.Code`: `audio-only`, `truncated`, …):
     /// what programs and tests act on; absent when there are no warnings.
     public var warningCodes: [String]?
+
+    /// Warnings that say what a recording is rather than what went wrong with it (an audio-only phone screen):
+    /// shown in the report, never counted as a problem in the lists.
+    public static let informationalWarnings: Set<String> = ["audio-only"]
+
+    /// How many warnings are problems (what the lists flag as "recording warnings").
+    public var problemCount: Int {
+        guard let codes = warningCodes, codes.count == warnings.count else { return warnings.count }
+        return codes.filter { !Self.informationalWarnings.contains($0) }.count
+    }
     /// The résumé's text as read (from the metadata), and the two-way check of its claims against the interview.
     public var resume: String?
     public var resumeCheck: [ResumeFinding]?
@@ -86,11 +96,14 @@ public struct Report: Sendable, Codable, Equatable {
         public var id: String
         public var version: Int
         public var title: String
+        /// The model's Chinese title, when it has one (for Chinese pages).
+        public var titleZh: String?
 
-        public init(id: String, version: Int, title: String) {
+        public init(id: String, version: Int, title: String, titleZh: String? = nil) {
             self.id = id
             self.version = version
             self.title = title
+            self.titleZh = titleZh
         }
     }
 }

@@ -151,7 +151,7 @@ extension Analyzer {
                                         container: facts?.container ?? (inputs.isTranscriptOnly
                                             ? (inputs.bundle.primary as NSString).pathExtension.lowercased() : nil),
                                         audio: facts?.audio, video: facts?.video),
-            model: Report.ModelRef(id: model.id, version: model.version, title: model.title),
+            model: Report.ModelRef(id: model.id, version: model.version, title: model.title, titleZh: model.titleZh),
             candidate: inputs.metadata?.candidate,
             prosody: measured.prosody,
             visual: measured.visual,

@@ -68,7 +68,8 @@ public struct Rescorer: Sendable {
     func prepare(_ stored: Report) -> Prepared {
         var report = stored
         let model = compiled.model
-        report.model = Report.ModelRef(id: model.id, version: model.version, title: model.title)
+        report.model = Report.ModelRef(id: model.id, version: model.version, title: model.title,
+                                       titleZh: model.titleZh)
         report.pipelineVersion = pipelineVersion
         report.revision = (stored.revision ?? 1) + 1
         let cues = stored.transcript.cues

@@ -1,4 +1,5 @@
 import DebriefModel
+import Foundation
 /// Minimal HTML building with escaping by default: every piece of text passes through `escape`.
 public enum HTML {
     /// Escapes the five characters that matter in element content and quoted attributes. Works on UTF-8 bytes (the
@@ -148,5 +149,16 @@ public enum CSV {
     /// Rows as CSV text, CRLF line ends.
     public static func table(_ rows: [[String]]) -> String {
         rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+}
+
+extension HTML {
+    /// A moment for people: date and time to the minute, with its time zone said (UTC, as the server keeps time).
+    public static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
     }
 }

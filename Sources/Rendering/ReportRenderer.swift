@@ -120,7 +120,7 @@ public struct ReportRenderer: Sendable {
         var html = ""
         let overall = report.overall
         let level = language == .zh ? overall.levelZh : overall.level
-        let modelTitle = report.model.title
+        let modelTitle = language == .zh ? (report.model.titleZh ?? report.model.title) : report.model.title
         html += "<section><h1>\(e(report.candidate ?? report.recording.file))</h1>"
         html += "<p class=\"muted\">\(e(report.recording.file)) · \(e(modelTitle)) v\(report.model.version) · "
             + "\(t("duration", "时长")) \(clock(report.recording.durationSeconds ?? 0))</p>"
@@ -271,8 +271,8 @@ public struct ReportRenderer: Sendable {
         html += "</table></section>"
 
         html += "<section><h2>\(t("Transcript", "文字稿"))</h2><p class=\"muted\">\(t("source", "来源")): "
-            + "\(e(report.transcript.source.rawValue)) · \(report.transcript.wordCount) \(t("words", "词")) · "
-            + "\(e(report.transcript.language.rawValue))"
+            + "\(sourceName(report.transcript.source)) · \(report.transcript.wordCount) \(t("words", "词")) · "
+            + "\(languageName(report.transcript.language))"
             + (report.transcript.wordsPerMinute.map { " · \(fixed($0, 0)) \(t("words/min", "词/分钟"))" } ?? "") + "</p>"
         if report.transcript.cues.isEmpty {
             html += "<p class=\"muted\">\(t("no transcript: content not analysed", "无文字稿：未分析内容"))</p>"
@@ -296,17 +296,19 @@ public struct ReportRenderer: Sendable {
         html += "</section>"
 
         let r = report.recording
-        html += "<section><h2>\(t("Recording", "录制信息"))</h2><table>"
+        // Technical facts for whoever needs them, folded away from the main flow.
+        html += "<section><details><summary>\(t("Technical details of the recording", "录制文件技术信息"))</summary><table>"
         html += row(t("File", "文件"), e(r.file), "")
-        html += row("SHA-256", "<code>\(e(r.sha256))</code>", "")
-        html += row(t("Container", "封装"), e(r.container ?? "–"), "\(r.sizeBytes) bytes")
+        html += row(t("Fingerprint (SHA-256)", "文件指纹（SHA-256）"), "<code>\(e(r.sha256))</code>", "")
+        html += row(t("Format", "封装格式"), e(r.container ?? "–"),
+                    fixed(Double(r.sizeBytes) / 1_048_576, 1) + " MB")
         if let a = r.audio { html += row(t("Audio", "音频"), e("\(a.codec), \(a.sampleRate) Hz, \(a.channels) ch"), "") }
         if let v = r.video {
             html += row(t("Video", "视频"), e("\(v.codec), \(v.width)×\(v.height), \(fixed(v.fps)) fps"), "")
         }
         html += row(t("Model", "模型"), e("\(report.model.id) v\(report.model.version)"),
-                    e("pipeline \(report.pipelineVersion), schema \(report.schemaVersion)"))
-        html += "</table></section>"
+                    e(t("pipeline", "分析流程") + " \(report.pipelineVersion), " + t("schema", "数据格式") + " \(report.schemaVersion)"))
+        html += "</table></details></section>"
         return html + seekScript
     }
 
@@ -405,6 +407,27 @@ public struct ReportRenderer: Sendable {
                             boundaries: boundaries, pauses: contour.pauses,
                             caption: t("Pitch and loudness over the recording", "整段录音的音高与响度"),
                             legend: (t("pitch", "音高"), t("loudness", "响度"), t("pause", "停顿")))
+    }
+
+    /// Where the transcript came from, in words.
+    private func sourceName(_ source: TranscriptSource) -> String {
+        switch source {
+        case .sidecar: return t("transcript file beside the recording", "录像旁的文字稿文件")
+        case .subtitleStream: return t("subtitles inside the recording", "录像内嵌字幕")
+        case .argument: return t("transcript file given", "指定的文字稿文件")
+        case .transcriptOnly: return t("transcript only (no recording)", "仅文字稿（无录像）")
+        case .asr: return t("speech recognition", "语音识别")
+        case .none: return t("none", "无")
+        }
+    }
+
+    private func languageName(_ language: Language) -> String {
+        switch language {
+        case .en: return t("English", "英文")
+        case .zh: return t("Chinese", "中文")
+        case .mixed: return t("Chinese and English", "中英混合")
+        default: return t("language not recognised", "未识别语言")
+        }
     }
 
     /// What matched, for people: the keywords as written; an implied-phrase pattern (a regular expression such as

@@ -249,7 +249,7 @@ public struct ReportSummary: Sendable, Equatable, Codable {
     public init(id: ReportID, jobID: JobID?, report: Report, createdAt: Date) {
         self.init(id: id, jobID: jobID, file: report.recording.file, candidate: report.candidate,
                   modelID: report.model.id, modelVersion: report.model.version, overall: report.overall,
-                  warnings: report.warnings.count, createdAt: createdAt)
+                  warnings: report.problemCount, createdAt: createdAt)
         self.sha256 = report.recording.sha256
     }
 

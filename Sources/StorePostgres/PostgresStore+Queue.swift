@@ -55,7 +55,7 @@ extension PostgresStore {
                                     pipeline_version, overall_score, overall, warnings, json, created_at)
                 VALUES (\(lease.job), \(report.recording.file), \(report.recording.sha256), \(report.inputsKey),
                         \(report.candidate), \(report.model.id), \(report.model.version), \(report.pipelineVersion),
-                        \(report.overall.score), \(overall), \(report.warnings.count), \(json), \(time))
+                        \(report.overall.score), \(overall), \(report.problemCount), \(json), \(time))
                 ON CONFLICT (inputs_sha256, model_id, model_version, pipeline_version) DO NOTHING RETURNING id
                 """, logger: logger)
             let completion: Completion

@@ -41,7 +41,7 @@ extension PostgresStore {
             try await connection.query("""
                 UPDATE report SET model_version = \(report.model.version), pipeline_version = \(report.pipelineVersion),
                                   overall_score = \(report.overall.score), overall = \(overall),
-                                  warnings = \(report.warnings.count), json = \(json)
+                                  warnings = \(report.problemCount), json = \(json)
                 WHERE id = \(id)
                 """, logger: logger)
         }

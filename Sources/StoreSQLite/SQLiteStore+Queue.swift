@@ -73,7 +73,7 @@ extension SQLiteStore {
                     """, arguments: [lease.job, report.recording.file, report.recording.sha256, report.inputsKey,
                                      report.candidate,
                                      report.model.id, report.model.version, report.pipelineVersion,
-                                     report.overall.score, overall, report.warnings.count, json,
+                                     report.overall.score, overall, report.problemCount, json,
                                      now.timeIntervalSince1970])
                 let id = db.lastInsertedRowID
                 completion = .stored(id)

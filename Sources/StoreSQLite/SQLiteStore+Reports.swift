@@ -55,7 +55,7 @@ extension SQLiteStore {
                 UPDATE report SET modelVersion = ?, pipelineVersion = ?, overallScore = ?, overall = ?, warnings = ?,
                                   json = ? WHERE id = ?
                 """, arguments: [report.model.version, report.pipelineVersion, report.overall.score, overall,
-                                 report.warnings.count, json, id])
+                                 report.problemCount, json, id])
         }
     }
 

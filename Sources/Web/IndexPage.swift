@@ -68,9 +68,5 @@ struct IndexPage {
         return html
     }
 
-    private func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        return formatter.string(from: date)
-    }
+    private func timestamp(_ date: Date) -> String { HTML.time(date) }
 }

@@ -41,12 +41,11 @@ struct ReviewPages {
                     + "<td>\(fixed(line.blended))</td><td>\(flag)</td></tr>"
             }
             html += "</table><h3>\(t("Ratings", "评分记录"))</h3><table>"
-            let formatter = ISO8601DateFormatter()
             let current = Set(review.ratings.current.map(\.id))
             for rating in review.ratings.reversed() {
                 let old = current.contains(rating.id) ? "" : " <span class=\"muted\">(\(t("replaced", "已更新")))</span>"
                 html += "<tr><td>\(e(rating.rater))\(old)<br><span class=\"muted\">"
-                    + "\(formatter.string(from: rating.createdAt))</span></td>"
+                    + "\(HTML.time(rating.createdAt))</span></td>"
                     + "<td>\(t("overall", "总分")) \(fixed(rating.overall))<br><span class=\"muted\">"
                     + rating.competencies.keys.sorted().map { "\(e($0)) \(fixed(rating.competencies[$0]))" }
                         .joined(separator: " · ")

@@ -118,8 +118,8 @@ private func signInPage(_ language: UILanguage, next: String?, notice: SignInNot
         <label for="password">\(t("Password", "密码"))</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required>
         <button>\(t("Sign in", "登录"))</button></form>
-        <p class="muted">\(t("Accounts are made by an administrator: debrief users add NAME --role hr",
-                             "账号由管理员创建：debrief users add NAME --role hr"))</p></section>
+        <p class="muted">\(t("No account yet? Ask your Debrief administrator for one.",
+                             "还没有账号？请联系 Debrief 管理员为您开通。"))</p></section>
         """
     let back = safeNext(next)
     let keep = back == "/" ? nil : back.addingPercentEncoding(withAllowedCharacters: .alphanumerics).map { "next=" + $0 }

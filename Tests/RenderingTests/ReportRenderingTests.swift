@@ -47,4 +47,29 @@ import Testing
             #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         }
     }
+
+    /// Chinese pages in Chinese: the model's Chinese title, the transcript's source and language in words; the
+    /// technical facts folded away; times with their time zone.
+    @Test func chinesePagesSayEverythingInChinese() throws {
+        var report = try report("interview-zh")
+        report.model.titleZh = "销售经理"
+        let zh = ReportRenderer(language: .zh).html(report)
+        #expect(zh.contains("销售经理 v\(report.model.version)") && !zh.contains("\(report.model.title) v"))
+        #expect(zh.contains("来源: 录像内嵌字幕"))
+        #expect(zh.contains(" · 中文") && !zh.contains("subtitle-stream") && !zh.contains(" bytes"))
+        #expect(zh.contains("<details><summary>录制文件技术信息</summary>"))
+        let en = ReportRenderer(language: .en).html(report)
+        #expect(en.contains("\(report.model.title) v") && en.contains("<summary>Technical details of the recording"))
+        #expect(HTML.time(Date(timeIntervalSince1970: 1_796_000_000)) == "2026-11-30 00:53 UTC")
+    }
+
+    /// An audio-only phone screen is what it is, not a problem: the lists do not count it as a recording warning.
+    @Test func informationalWarningsAreNotProblems() throws {
+        var report = try report("phone-screen-en")
+        report.setWarnings([AnalysisWarning(.audioOnly, "no video stream (audio-only): picture not measured"),
+                            AnalysisWarning(.truncated, "decoded 10 s of 20")])
+        #expect(report.warnings.count == 2 && report.problemCount == 1)
+        report.setWarnings([AnalysisWarning(.audioOnly, "audio only")])
+        #expect(report.problemCount == 0)
+    }
 }
