@@ -26,7 +26,14 @@ public enum Charts {
         var svg = open(width: labelWidth + barWidth + 50, height: height, label: caption)
         for (index, row) in rows.enumerated() {
             let y = index * rowHeight + 4
-            svg += "<text x=\"0\" y=\"\(y + 15)\" font-size=\"12\">\(HTML.escape(clip(row.label, 26)))</text>"
+            // A long name goes on two lines rather than being cut (a Chinese character is two columns wide).
+            let lines = wrap(row.label, columns: 27)
+            if lines.count == 1 {
+                svg += "<text x=\"0\" y=\"\(y + 15)\" font-size=\"12\">\(HTML.escape(lines[0]))</text>"
+            } else {
+                svg += "<text x=\"0\" y=\"\(y + 9)\" font-size=\"11\">\(HTML.escape(lines[0]))"
+                    + "<tspan x=\"0\" y=\"\(y + 21)\">\(HTML.escape(lines[1]))</tspan></text>"
+            }
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(barWidth)\" height=\"14\" fill=\"#eef0f3\"/>"
             if let score = row.score {
                 let width = Int((max(0, min(100, score)) / 100 * Double(barWidth)).rounded())
@@ -79,8 +86,11 @@ public enum Charts {
         let plotWidth = width - left - right
         let total = max(duration, startSeconds + Double(max(f0Hz.count, intensityDb.count)) * hopSeconds, 1)
         func x(_ seconds: Double) -> Double { Double(left) + seconds / total * Double(plotWidth) }
-        let voiced = f0Hz.filter { $0 > 0 }
-        let f0Low = Double(max(50, (voiced.min() ?? 75) - 10)), f0High = Double((voiced.max() ?? 300) + 10)
+        // The pitch axis spans the speaker's range (2nd–98th percentile), so that a stray octave jump does not
+        // flatten the line.
+        let voiced = f0Hz.filter { $0 > 0 }.sorted()
+        func quantile(_ q: Double) -> Float? { voiced.isEmpty ? nil : voiced[Int(Double(voiced.count - 1) * q)] }
+        let f0Low = Double(max(50, (quantile(0.02) ?? 75) - 10)), f0High = Double((quantile(0.98) ?? 300) + 10)
         let loud = intensityDb.filter { $0 > 0 }
         let dbLow = Double((loud.min() ?? 20).rounded(.down)), dbHigh = max(dbLow + 10, Double((loud.max() ?? 80).rounded(.up)))
         func y(_ value: Double, _ low: Double, _ high: Double) -> Double {
@@ -97,7 +107,8 @@ public enum Charts {
             value > 0 ? (x(startSeconds + Double(index) * hopSeconds), y(Double(value), dbLow, dbHigh)) : nil
         }, colour: "#94a3b8")
         svg += polyline(f0Hz.enumerated().map { index, value in
-            value > 0 ? (x(startSeconds + Double(index) * hopSeconds), y(Double(value), f0Low, f0High)) : nil
+            value > 0 ? (x(startSeconds + Double(index) * hopSeconds),
+                         y(min(max(Double(value), f0Low), f0High), f0Low, f0High)) : nil
         }, colour: "#2563eb")
         for boundary in boundaries {
             let bx = fixed(x(boundary.start), 1)
@@ -113,8 +124,13 @@ public enum Charts {
         let legendY = plotHeight + 42
         svg += "<text x=\"\(left)\" y=\"\(legendY)\" font-size=\"11\" fill=\"#2563eb\">— \(HTML.escape(legend.pitch)) (Hz)</text>"
             + "<text x=\"\(left + 200)\" y=\"\(legendY)\" font-size=\"11\" fill=\"#64748b\">— \(HTML.escape(legend.loudness)) (dB)</text>"
-            + "<text x=\"\(left + 400)\" y=\"\(legendY)\" font-size=\"11\" fill=\"#b45309\">■ \(HTML.escape(legend.pause))</text>"
+            + "<rect x=\"\(left + 400)\" y=\"\(legendY - 9)\" width=\"10\" height=\"10\" fill=\"#fde68a\" "
+            + "opacity=\"0.6\" stroke=\"#d6b656\"/><text x=\"\(left + 414)\" y=\"\(legendY)\" font-size=\"11\" "
+            + "fill=\"#475467\">\(HTML.escape(legend.pause))</text>"
+            + "<text x=\"\(left)\" y=\"\(plotHeight + 22)\" font-size=\"10\">0:00</text>"
             + "<text x=\"\(width - right)\" y=\"\(plotHeight + 22)\" font-size=\"10\" text-anchor=\"end\">\(clock(total))</text>"
+            + "<text x=\"\(left - 4)\" y=\"\(10 + plotHeight / 2)\" font-size=\"10\" fill=\"#2563eb\" text-anchor=\"end\">Hz</text>"
+            + "<text x=\"\(width - right + 4)\" y=\"\(10 + plotHeight / 2)\" font-size=\"10\" fill=\"#64748b\">dB</text>"
         return svg + "</svg>"
     }
 
@@ -142,5 +158,31 @@ public enum Charts {
 
     private static func clip(_ text: String, _ count: Int) -> String {
         text.count <= count ? text : String(text.prefix(count - 1)) + "…"
+    }
+
+    /// `text` in at most two lines of `columns` (a Han character counts two), broken at a space where there is
+    /// one; only what does not fit in two lines is cut.
+    static func wrap(_ text: String, columns: Int) -> [String] {
+        func width(_ part: Substring) -> Int { part.reduce(0) { $0 + ($1.unicodeScalars.contains(where: \.isHan) ? 2 : 1) } }
+        guard width(text[...]) > columns else { return [text] }
+        var end = text.startIndex, used = 0
+        while end < text.endIndex, used + width(text[end...end]) <= columns {
+            used += width(text[end...end])
+            end = text.index(after: end)
+        }
+        if let space = text[..<end].lastIndex(of: " "), space > text.startIndex { end = space }
+        let first = String(text[..<end]).trimmingCharacters(in: .whitespaces)
+        var rest = String(text[end...]).trimmingCharacters(in: .whitespaces)
+        if width(rest[...]) > columns {
+            var cut = "", taken = 0
+            for character in rest {
+                let w = character.unicodeScalars.contains(where: \.isHan) ? 2 : 1
+                if taken + w > columns - 1 { break }
+                cut.append(character)
+                taken += w
+            }
+            rest = cut + "…"
+        }
+        return [first, rest]
     }
 }

@@ -392,8 +392,10 @@ public struct ReportRenderer: Sendable {
         }
         return Charts.profile(rows, caption: t("Competency profile against the job's ideal profile",
                                                "能力画像与岗位理想画像对比"), notScored: t("not scored", "未评分"))
-            + "<p class=\"muted\">" + t("Bars: this candidate. Black marks: the job's ideal profile; the match % is "
-                                         + "the cosine between the two.", "蓝条为该候选人，黑线为岗位理想画像；匹配度为两者的余弦相似度。")
+            + "<p class=\"muted\">" + t("Blue bars: this candidate's score per competency (0–100). Black marks: the "
+                + "score the job asks for. The match % says how closely the candidate's profile follows the job's "
+                + "(100 % = the same shape).", "蓝条：该候选人各项能力得分（0–100）。黑线：岗位期望的得分。匹配度表示候选人的能力画像"
+                + "与岗位要求的吻合程度（100% 表示形状一致）。")
             + "</p>"
     }
 

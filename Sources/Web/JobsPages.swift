@@ -252,17 +252,26 @@ struct JobsPages {
 
     /// Scores of one job in ten bars (inline SVG, drawn on the server; no script).
     static func histogram(_ counts: [Int], label: String) -> String {
+        // Ten bars of 10 points each, the count over each bar, the score scale under them.
         let peak = max(1, counts.max() ?? 1)
-        let width = 10 * 14, height = 40
+        let width = 10 * 16, top = 12, height = 40, bottom = height + top
         var bars = ""
         for (index, count) in counts.enumerated() {
             let barHeight = count == 0 ? 0 : max(2, count * (height - 2) / peak)
-            bars += "<rect x=\"\(index * 14 + 1)\" y=\"\(height - barHeight)\" width=\"12\" height=\"\(barHeight)\" "
+            bars += "<rect x=\"\(index * 16 + 1)\" y=\"\(bottom - barHeight)\" width=\"14\" height=\"\(barHeight)\" "
                 + "fill=\"#2563eb\"><title>\(index * 10)–\(index * 10 + 10): \(count)</title></rect>"
+            if count > 0 {
+                bars += "<text x=\"\(index * 16 + 8)\" y=\"\(bottom - barHeight - 2)\" font-size=\"9\" "
+                    + "text-anchor=\"middle\" fill=\"#344054\">\(count)</text>"
+            }
         }
-        return "<svg role=\"img\" aria-label=\"\(HTML.escape(label))\" width=\"\(width)\" height=\"\(height + 1)\" "
-            + "viewBox=\"0 0 \(width) \(height + 1)\" xmlns=\"http://www.w3.org/2000/svg\">"
-            + "<line x1=\"0\" y1=\"\(height)\" x2=\"\(width)\" y2=\"\(height)\" stroke=\"#98a2b3\"/>\(bars)</svg>"
+        let scale = [(0, "start"), (50, "middle"), (100, "end")].map { value, anchor in
+            "<text x=\"\(value * width / 100)\" y=\"\(bottom + 10)\" font-size=\"9\" text-anchor=\"\(anchor)\" "
+                + "fill=\"#667085\">\(value)</text>"
+        }.joined()
+        return "<svg role=\"img\" aria-label=\"\(HTML.escape(label))\" width=\"\(width)\" height=\"\(bottom + 12)\" "
+            + "viewBox=\"0 0 \(width) \(bottom + 12)\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui,sans-serif\">"
+            + "<line x1=\"0\" y1=\"\(bottom)\" x2=\"\(width)\" y2=\"\(bottom)\" stroke=\"#98a2b3\"/>\(bars)\(scale)</svg>"
     }
 
     private func select(_ name: String, _ options: [(String, String)], selected: String) -> String {
