@@ -144,6 +144,18 @@ PROBE = r"""
                       declared: [parseFloat(svg.getAttribute("width")), parseFloat(svg.getAttribute("height"))],
                       shapes: svg.querySelectorAll("rect, polyline, line, circle, text").length});
   }
+  // Chinese glyphs really render: a character drawn in the page's font must differ from a code point no font has
+  // (the missing-glyph box), or the page shows tofu.
+  const glyph = text => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 40; canvas.height = 40;
+    const context = canvas.getContext("2d");
+    context.font = "32px " + getComputedStyle(document.body).fontFamily;
+    context.fillText(text, 2, 32);
+    return Array.from(context.getImageData(0, 0, 40, 40).data).join(",");
+  };
+  const missing = glyph("\uE000");
+  result.tofu = ["能", "力", "面", "试"].filter(character => glyph(character) === missing).length;
   for (const line of document.querySelectorAll("svg polyline")) {
     result.polylinePoints = Math.max(result.polylinePoints, line.points.numberOfItems);
   }
@@ -354,6 +366,16 @@ def api_phase(base, token, reports, receiver, secret):
            json.dumps({"overall": 101}).encode(), json_type)
     expect("POST", "/api/v1/reports/{id}/ratings", "/api/v1/reports/999999/ratings", 404,
            json.dumps({"overall": 50}).encode(), json_type)
+    # Correcting the roles: the samples are one-speaker recordings (a clear 400); the two-speaker case is held by
+    # Tests/DebriefTests/RoleCorrectionWebTests.
+    refused = expect("POST", "/api/v1/reports/{id}/speakers", f"/api/v1/reports/{reports[0]['id']}/speakers", 400,
+                     json.dumps({"candidate": "SPEAKER_01"}).encode(), json_type)
+    check(refused is not None and "one speaker" in refused.get("error", ""),
+          f"correcting the roles of a one-speaker report says why: {refused}")
+    expect("POST", "/api/v1/reports/{id}/speakers", f"/api/v1/reports/{reports[0]['id']}/speakers", 400,
+           b"not json", json_type)
+    expect("POST", "/api/v1/reports/{id}/speakers", "/api/v1/reports/999999/speakers", 404,
+           json.dumps({"candidate": "x"}).encode(), json_type)
     # Uploads: a real recording with its transcript, then a file that is not one.
     boundary = "debrief-live-check"
 
@@ -571,6 +593,9 @@ def main():
                 check(len(probe["svgs"]) >= 3 and len(sized) == len(probe["svgs"]),
                       f"{label}: {len(probe['svgs'])} SVG charts laid out: "
                       + ", ".join(f"{s['label']} {s['width']:.0f}x{s['height']:.0f}" for s in probe["svgs"]))
+                if language == "zh":
+                    check(probe["tofu"] == 0, f"{label}: Chinese characters render in a CJK font "
+                          f"({probe['tofu']} of 4 drawn as missing-glyph boxes)")
                 check(probe["polylinePoints"] >= 20, f"{label}: voice line has {probe['polylinePoints']} points")
                 check(probe["foreign"] == 0 and probe["scripts"] <= 1,
                       f"{label}: only what the page wrote ({probe['foreign']} img/iframe, {probe['scripts']} script)")
