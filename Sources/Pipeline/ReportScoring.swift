@@ -103,21 +103,16 @@ extension Report {
 extension Overall {
     /// A verdict on too little: no level or next step, but what the interview rests on and what to ask next.
     mutating func temper(_ basis: VerdictBasis, names competencies: [CompetencyScore]) {
+        // What it rests on is said beside the verdict (`basis`); the next step says what is missing.
         let ask = competencies.filter { basis.askAbout.contains($0.id) }.prefix(3)
-        let rests = "\(basis.answers) answer(s), \(basis.words) words"
-            + (basis.minutes.map { String(format: ", %.1f min", $0) } ?? "")
-            + " and \(basis.competenciesShown) of \(basis.competencies) competencies shown"
-        let restsZh = "\(basis.answers) 个回答、\(basis.words) 词"
-            + (basis.minutes.map { String(format: "、%.1f 分钟", $0) } ?? "")
-            + "，\(basis.competencies) 项能力中有 \(basis.competenciesShown) 项有实证"
         level = "Not enough to decide"
         levelZh = "不足以判断"
-        recommendation = "The interview rests on \(rests): too little for a level (at least "
-            + "\(VerdictBasis.minimumWords) words and \(VerdictBasis.minimumShown) competencies shown). "
+        recommendation = "Too little to decide: a level needs at least \(VerdictBasis.minimumWords) of the "
+            + "candidate's words and \(VerdictBasis.minimumShown) competencies shown in the answers. "
             + (ask.isEmpty ? "Ask for a longer example." : "Ask for a concrete example of "
                 + ask.map(\.name).joined(separator: ", ") + ".")
-        recommendationZh = "本次面试依据\(restsZh)，不足以给出等级（至少需要 \(VerdictBasis.minimumWords) 词且 "
-            + "\(VerdictBasis.minimumShown) 项能力有实证）。"
+        recommendationZh = "依据不足，无法判断：给出等级至少需要候选人 \(VerdictBasis.minimumWords) 词的回答，且 "
+            + "\(VerdictBasis.minimumShown) 项能力在回答中有实证。"
             + (ask.isEmpty ? "请候选人再举一个更完整的例子。" : "请候选人举一个具体例子说明："
                 + ask.map { $0.nameZh ?? $0.name }.joined(separator: "、") + "。")
         salaryBand = nil
