@@ -90,8 +90,6 @@ public struct ChannelSpeakers: Sendable {
 
     static func decibels(_ level: UInt8) -> Float { Float(level) / 2 }
 
-    public var frames: Int { left.count }
-
     /// Whether the channels are two speakers, and their turns.
     public func finish() -> Result {
         guard left.count >= 50 else {

@@ -218,7 +218,8 @@ public struct ASREvaluation {
         return summary
     }
 
-    static func decode(_ path: String) throws -> [Float] {
+    /// The 16 kHz mono samples of a recording, through the product's decoder (frames barely sampled).
+    public static func decode(_ path: String) throws -> [Float] {
         struct Collect: MediaSink {
             var samples: [Float] = []
             mutating func consume(_ chunk: AudioChunk) { samples += chunk.samples }

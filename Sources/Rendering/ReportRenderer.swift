@@ -336,7 +336,6 @@ public struct ReportRenderer: Sendable {
         let method: String
         switch report.transcript.speakerMethod {
         case "channels": method = t("the recording's two channels, one voice each", "录音的两个声道（每个声道一人）")
-        case "voice": method = t("the voices in the recording", "录音中的不同嗓音")
         default: method = t("the transcript's speaker labels", "转写中的发言人标签")
         }
         var html = "<h3>\(t("Speakers", "发言人"))</h3><p class=\"muted\">\(t("speakers told apart by", "发言人区分依据")): "

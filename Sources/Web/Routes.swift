@@ -115,11 +115,12 @@ public func makeRouter(store: any DebriefStore,
         let (before, after) = reports.body(id, json: json, variant: variant) { renderer.bodyParts(report) }
         let review = Review(report: report, id: id, ratings: try await store.ratings(report: id),
                             blend: model?.blend ?? .standard)
+        let canRate = Access.canRate(job: report.model.id, user)
         let section = ReviewPages(language: language).section(
             review, mine: review.ratings.current.last { $0.rater == user.name }, csrf: context.session?.csrf,
-            canRate: Access.canRate(job: report.model.id, user))
+            canRate: canRate)
         var correction = ""
-        if roleCorrection != nil, Access.canRate(job: report.model.id, user), let csrf = context.session?.csrf {
+        if roleCorrection != nil, canRate, let csrf = context.session?.csrf {
             correction = speakerCorrectionForm(report, id: id, csrf: csrf, language: language)
         }
         return html(renderer.page(report, body: before + section + correction + after, account: context.account))

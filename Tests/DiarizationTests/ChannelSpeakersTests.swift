@@ -2,7 +2,6 @@ import DebriefModel
 import Diarization
 import Evaluation
 import Foundation
-import MediaDecoding
 import TestSupport
 import Testing
 
@@ -17,17 +16,7 @@ import Testing
     static let installed = FileManager.default.fileExists(atPath: allison) && FileManager.default.fileExists(atPath: male)
 
     /// 16 kHz mono samples of a file, through the product's decoder.
-    static func decode(_ path: String) throws -> [Float] {
-        struct Collect: MediaSink {
-            var samples: [Float] = []
-            mutating func consume(_ chunk: AudioChunk) { samples += chunk.samples }
-            mutating func consume(_ frame: FrameSample) {}
-            mutating func consume(_ cue: Cue) {}
-        }
-        var sink = Collect()
-        _ = try MediaReader(path: path).decode(into: &sink)
-        return sink.samples
-    }
+    static func decode(_ path: String) throws -> [Float] { try ASREvaluation.decode(path) }
 
     /// Where a clean track speaks: 20 ms frames within 35 dB of its 99th-percentile level, gaps under 0.3 s bridged.
     static func reference(_ track: [Float], speaker: String) -> [Turn] {
